@@ -1,0 +1,56 @@
+/** The validated, frozen configuration every other module receives. Only `config/` reads the environment. */
+export interface Config {
+  readonly env: 'development' | 'production';
+  readonly transport: 'stdio' | 'http';
+  readonly auth: 'none' | 'oauth';
+  /** Tenant slug served when `auth` is `none`. */
+  readonly tenant: string | undefined;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly allowedHosts: readonly string[] | undefined;
+    readonly allowedOrigins: readonly string[] | undefined;
+    readonly maxBodyBytes: number;
+    readonly behindProxy: boolean;
+  };
+  readonly store: {
+    readonly dataDir: string;
+    /** `postgres://…` or `sqlite:/path`; resolved from `dataDir` when unset. */
+    readonly url: string;
+  };
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly oauth: {
+    /** Public origin: issuer and base of the MCP resource URLs. */
+    readonly issuer: string;
+    readonly signingKey: string | undefined;
+    readonly allowedEmails: readonly string[];
+    /** Refresh-token reuse grace window (A12), 0–60 s. */
+    readonly refreshGraceSeconds: number;
+  };
+  readonly mail: {
+    readonly recipientAllowlist: string | undefined;
+    readonly dryRun: boolean;
+    /** SMTP URL; undefined means the dev mailbox keeps every message. */
+    readonly smtpUrl: string | undefined;
+    readonly from: string;
+    /** `send_batch_email` is offered only when true. */
+    readonly batchEnabled: boolean;
+    readonly batchMax: number;
+    readonly idempotencyHours: number;
+    readonly ratePerMinute: number;
+    readonly quotaPerDay: number;
+    readonly maxAttempts: number;
+    readonly retryBaseMs: number;
+    readonly retryMaxMs: number;
+    readonly worker: boolean;
+    readonly pollMs: number;
+    readonly leaseMs: number;
+    readonly claimMs: number;
+    /** Sender per tenant slug, overriding `from`. */
+    readonly fromByTenant: Readonly<Record<string, string>>;
+  };
+  readonly ping8: {
+    readonly baseUrl: string | undefined;
+    readonly apiKey: string | undefined;
+  };
+}

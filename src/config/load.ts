@@ -1,0 +1,154 @@
+import path from 'node:path';
+import ipaddr from 'ipaddr.js';
+import type { z } from 'zod';
+import type { Config } from './config.js';
+import { type VariableName, type VariableSpec, variables } from './variables.js';
+
+/** Thrown with every configuration problem at once, each naming its variable and its fix. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n- ${problems.join('\n- ')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * `localhost` or an IP literal in a loopback range. A name that merely starts with `127.`
+ * (`127.0.0.1.evil.com`) is a DNS name that can resolve anywhere, so it is not loopback.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare.toLowerCase() === 'localhost') return true;
+  return ipaddr.isValid(bare) && ipaddr.process(bare).range() === 'loopback';
+}
+
+type Parsed = { [K in VariableName]: z.output<(typeof variables)[K]['schema']> };
+
+/** Reads the `WORKONWARD_*` environment, reporting every problem at once. Empty strings count as unset. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const raw = Object.fromEntries(
+    Object.keys(variables).map((name) => [name, env[name] === '' ? undefined : env[name]]),
+  );
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(variables) as [VariableName, VariableSpec][]) {
+    const result = spec.schema.safeParse(raw[name]);
+    if (result.success) {
+      values[name] = result.data;
+      continue;
+    }
+    const shown = spec.secret === true ? '' : ` (got ${JSON.stringify(raw[name])})`;
+    for (const issue of result.error.issues)
+      problems.push(`${name}: ${issue.message}${shown}. Fix: ${spec.fix}`);
+    // Check the rest against this variable's default, so one bad value hides no other problem.
+    const fallback = spec.schema.safeParse(undefined);
+    values[name] = fallback.success ? fallback.data : undefined;
+  }
+  const config = assemble(values as Parsed, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** Builds the config and adds the problems that involve several variables to `problems`. */
+function assemble(v: Parsed, problems: string[]): Config {
+  const auth = v.WORKONWARD_MCP_AUTH ?? (v.WORKONWARD_MCP_TRANSPORT === 'stdio' ? 'none' : 'oauth');
+  const host = v.WORKONWARD_MCP_HOST;
+  if (auth === 'none' && v.WORKONWARD_MCP_TRANSPORT === 'http' && !isLoopbackHost(host)) {
+    problems.push(
+      `WORKONWARD_MCP_AUTH: \`none\` would serve tenant data without authentication on ${host}. Fix: bind WORKONWARD_MCP_HOST=127.0.0.1, or set WORKONWARD_MCP_AUTH=oauth.`,
+    );
+  }
+  const issuer =
+    v.WORKONWARD_MCP_OAUTH_ISSUER ??
+    `http://${host.includes(':') ? `[${host}]` : host}:${v.WORKONWARD_MCP_PORT}`;
+  const issuerUrl = new URL(issuer);
+  if (issuerUrl.pathname !== '/' || issuer.endsWith('/') || issuerUrl.search || issuerUrl.hash) {
+    problems.push(
+      `WORKONWARD_MCP_OAUTH_ISSUER: must be an origin with no path, query or trailing slash (got ${JSON.stringify(issuer)}). Fix: use e.g. \`https://mcp.gitdate.ink\`.`,
+    );
+  }
+  const production = v.WORKONWARD_ENV === 'production';
+  if (production && auth === 'oauth') {
+    if (v.WORKONWARD_MCP_OAUTH_SIGNING_KEY === undefined) {
+      problems.push(
+        'WORKONWARD_MCP_OAUTH_SIGNING_KEY: required in production with WORKONWARD_MCP_AUTH=oauth. Fix: export WORKONWARD_MCP_OAUTH_SIGNING_KEY="$(openssl rand -hex 32)".',
+      );
+    } else if (new Set(Buffer.from(v.WORKONWARD_MCP_OAUTH_SIGNING_KEY, 'hex')).size < 16) {
+      // A key typed by hand (repeated or patterned digits) is not a random 256-bit secret.
+      problems.push(
+        'WORKONWARD_MCP_OAUTH_SIGNING_KEY: is too weak (not random). Fix: export WORKONWARD_MCP_OAUTH_SIGNING_KEY="$(openssl rand -hex 32)".',
+      );
+    }
+    if (issuerUrl.protocol !== 'https:' && !isLoopbackHost(issuerUrl.hostname)) {
+      problems.push(
+        `WORKONWARD_MCP_OAUTH_ISSUER: must be https in production (got ${JSON.stringify(issuer)}). Fix: serve through TLS and set the https origin.`,
+      );
+    }
+  }
+
+  if (production && v.WORKONWARD_SMTP_URL === undefined) {
+    // The dev mailbox is for development only: in production mail must leave the machine.
+    const needs = [
+      ...(auth === 'oauth' ? ['sign-in codes are emailed'] : []),
+      ...(!v.WORKONWARD_MCP_DRY_RUN && v.WORKONWARD_MCP_RECIPIENT_ALLOWLIST !== undefined
+        ? ['email tools would queue mail']
+        : []),
+    ];
+    if (needs.length > 0) {
+      problems.push(
+        `WORKONWARD_SMTP_URL: required in production (${needs.join('; ')}), and this server delivers mail over SMTP only (WORKONWARD_BASE_URL/WORKONWARD_API_KEY identify the PING8 account but are not a delivery path). Fix: set it to the SMTP submission URL of your mail account, e.g. smtps://user:password@smtp.example.com:465.`,
+      );
+    }
+  }
+
+  const dataDir = path.resolve(v.WORKONWARD_DATA_DIR);
+  return {
+    env: v.WORKONWARD_ENV,
+    transport: v.WORKONWARD_MCP_TRANSPORT,
+    auth,
+    tenant: v.WORKONWARD_MCP_TENANT,
+    http: {
+      host,
+      port: v.WORKONWARD_MCP_PORT,
+      allowedHosts: v.WORKONWARD_MCP_ALLOWED_HOSTS,
+      allowedOrigins: v.WORKONWARD_MCP_ALLOWED_ORIGINS,
+      maxBodyBytes: v.WORKONWARD_MCP_MAX_BODY_BYTES,
+      behindProxy: v.WORKONWARD_MCP_BEHIND_PROXY,
+    },
+    store: {
+      dataDir,
+      url: v.WORKONWARD_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'workonward.sqlite')}`,
+    },
+    logLevel: v.WORKONWARD_LOG_LEVEL,
+    oauth: {
+      issuer,
+      signingKey: v.WORKONWARD_MCP_OAUTH_SIGNING_KEY,
+      allowedEmails: v.WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS,
+      refreshGraceSeconds: v.WORKONWARD_MCP_OAUTH_REFRESH_GRACE_SECONDS,
+    },
+    mail: {
+      recipientAllowlist: v.WORKONWARD_MCP_RECIPIENT_ALLOWLIST,
+      dryRun: v.WORKONWARD_MCP_DRY_RUN,
+      smtpUrl: v.WORKONWARD_SMTP_URL,
+      from:
+        v.WORKONWARD_MAIL_FROM ??
+        `BuildWorkPro <no-reply@${/^[\d.[\]:]+$/.test(issuerUrl.hostname) ? 'localhost' : issuerUrl.hostname}>`,
+      batchEnabled: v.WORKONWARD_MCP_BATCH_SEND,
+      batchMax: v.WORKONWARD_MAIL_BATCH_MAX,
+      idempotencyHours: v.WORKONWARD_MAIL_IDEMPOTENCY_HOURS,
+      ratePerMinute: v.WORKONWARD_MAIL_RATE_PER_MINUTE,
+      quotaPerDay: v.WORKONWARD_MAIL_QUOTA_PER_DAY,
+      maxAttempts: v.WORKONWARD_MAIL_MAX_ATTEMPTS,
+      retryBaseMs: v.WORKONWARD_MAIL_RETRY_BASE_MS,
+      retryMaxMs: v.WORKONWARD_MAIL_RETRY_MAX_MS,
+      worker: v.WORKONWARD_MAIL_WORKER,
+      pollMs: v.WORKONWARD_MAIL_POLL_MS,
+      leaseMs: v.WORKONWARD_MAIL_LEASE_MS,
+      claimMs: v.WORKONWARD_MAIL_CLAIM_MS,
+      fromByTenant: v.WORKONWARD_MAIL_FROM_BY_TENANT ?? {},
+    },
+    ping8: { baseUrl: v.WORKONWARD_BASE_URL, apiKey: v.WORKONWARD_API_KEY },
+  };
+}

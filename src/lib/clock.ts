@@ -1,0 +1,21 @@
+/** Time source; tests pass a fixed clock so "days in status" and expiries are deterministic. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function fixedClock(iso: string): Clock {
+  const at = new Date(iso);
+  return { now: () => new Date(at) };
+}
+
+const DAY_MS = 86_400_000;
+
+export function daysBetween(from: string, to: Date): number {
+  return Math.floor((to.getTime() - Date.parse(from)) / DAY_MS);
+}
+
+export function daysBefore(date: Date, days: number): Date {
+  return new Date(date.getTime() - days * DAY_MS);
+}
