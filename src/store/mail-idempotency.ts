@@ -1,0 +1,116 @@
+import { type Kysely, type Transaction, sql } from 'kysely';
+import type { Database } from './schema.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface ClaimRequest {
+  readonly tenantId: string;
+  readonly tool: string;
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly claimToken: string;
+  readonly now: string;
+  readonly claimedUntil: string;
+  readonly expiresAt: string;
+}
+
+export type ClaimOutcome =
+  | { readonly kind: 'claimed' }
+  | { readonly kind: 'replay'; readonly result: string }
+  | { readonly kind: 'reused' }
+  | { readonly kind: 'in_progress' };
+
+/**
+ * Claims (tenant, tool, key) for one call with conditional writes only, never read-then-write:
+ * an `INSERT … ON CONFLICT DO NOTHING`, else an `UPDATE … WHERE` that takes over only an expired
+ * key or an abandoned claim. Whoever changes a row owns the key; everyone else reads the row to
+ * learn whether to replay, conflict or retry.
+ */
+export async function claimIdempotencyKey(db: Executor, claim: ClaimRequest): Promise<ClaimOutcome> {
+  // What a claim writes, whether it creates the row or takes over an expired or abandoned one.
+  const claimed = {
+    fingerprint: claim.fingerprint,
+    state: 'in_progress' as const,
+    claim_token: claim.claimToken,
+    claimed_until: claim.claimedUntil,
+    result: null,
+    created_at: claim.now,
+    expires_at: claim.expiresAt,
+  };
+  const inserted = await db
+    .insertInto('mail_idempotency')
+    .values({ tenant_id: claim.tenantId, tool: claim.tool, key: claim.key, ...claimed })
+    .onConflict((oc) => oc.columns(['tenant_id', 'tool', 'key']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { kind: 'claimed' };
+
+  const takenOver = await db
+    .updateTable('mail_idempotency')
+    .set(claimed)
+    .where('tenant_id', '=', claim.tenantId)
+    .where('tool', '=', claim.tool)
+    .where('key', '=', claim.key)
+    .where((eb) =>
+      eb.or([
+        eb('expires_at', '<=', claim.now),
+        eb.and([eb('state', '=', 'in_progress'), eb('claimed_until', '<=', claim.now)]),
+      ]),
+    )
+    .executeTakeFirst();
+  if (Number(takenOver.numUpdatedRows) === 1) return { kind: 'claimed' };
+
+  const row = await db
+    .selectFrom('mail_idempotency')
+    .select(['fingerprint', 'state', 'result'])
+    .where('tenant_id', '=', claim.tenantId)
+    .where('tool', '=', claim.tool)
+    .where('key', '=', claim.key)
+    .executeTakeFirst();
+  if (row === undefined) return { kind: 'in_progress' };
+  if (row.fingerprint !== claim.fingerprint) return { kind: 'reused' };
+  if (row.state === 'done' && row.result !== null) return { kind: 'replay', result: row.result };
+  return { kind: 'in_progress' };
+}
+
+/** Stores the result under the caller's claim; false when the claim was lost (then roll back). */
+export async function completeIdempotencyKey(
+  db: Executor,
+  claim: Pick<ClaimRequest, 'tenantId' | 'tool' | 'key' | 'claimToken'>,
+  result: string,
+): Promise<boolean> {
+  const updated = await db
+    .updateTable('mail_idempotency')
+    .set({ state: 'done', result })
+    .where('tenant_id', '=', claim.tenantId)
+    .where('tool', '=', claim.tool)
+    .where('key', '=', claim.key)
+    .where('claim_token', '=', claim.claimToken)
+    .where('state', '=', 'in_progress')
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** Gives a claim back (the call was refused after claiming), so the key stays unused. */
+export async function releaseIdempotencyKey(
+  db: Executor,
+  claim: Pick<ClaimRequest, 'tenantId' | 'tool' | 'key' | 'claimToken'>,
+): Promise<void> {
+  await db
+    .deleteFrom('mail_idempotency')
+    .where('tenant_id', '=', claim.tenantId)
+    .where('tool', '=', claim.tool)
+    .where('key', '=', claim.key)
+    .where('claim_token', '=', claim.claimToken)
+    .where('state', '=', 'in_progress')
+    .execute();
+}
+
+/** Forgets keys past their retention. */
+export async function pruneIdempotencyKeys(db: Executor, now: string): Promise<number> {
+  const deleted = await db
+    .deleteFrom('mail_idempotency')
+    .where('expires_at', '<=', now)
+    .where(sql<boolean>`state = 'done' or claimed_until <= ${now}`)
+    .executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}

@@ -1,0 +1,146 @@
+import { type ExpressionBuilder, type Kysely, type Transaction, sql } from 'kysely';
+import type { MailOutboxRow, OutboxStatus } from './mail-schema.js';
+import type { DialectTraits } from './open-store.js';
+import type { Database } from './schema.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export async function insertOutbox(db: Executor, rows: MailOutboxRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('mail_outbox').values(rows).execute();
+}
+
+export function findOutboxMessage(db: Executor, tenantId: string, id: string) {
+  return db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export function findOutboxByKey(db: Executor, tenantId: string, key: string) {
+  return db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('idempotency_key', '=', key)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(200)
+    .execute();
+}
+
+/** A tenant's outbox, newest first (for the Outbox page and the CLI). */
+export function listOutbox(
+  db: Executor,
+  tenantId: string,
+  options: { status?: OutboxStatus; before?: string; limit?: number } = {},
+) {
+  let query = db.selectFrom('mail_outbox').selectAll().where('tenant_id', '=', tenantId);
+  if (options.status !== undefined) query = query.where('status', '=', options.status);
+  if (options.before !== undefined) query = query.where('created_at', '<', options.before);
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit ?? 100)
+    .execute();
+}
+
+/**
+ * Leases up to `limit` due rows for `owner` in one conditional UPDATE: rows queued or failed and
+ * due, or `sending` rows whose lease expired (their worker died). On PostgreSQL the candidate
+ * rows are picked `FOR UPDATE SKIP LOCKED`, so concurrent workers never lease the same row; the
+ * outer WHERE re-checks the state, so a row changed meanwhile is skipped, never sent twice.
+ */
+export async function leaseOutbox(
+  db: Executor,
+  traits: DialectTraits,
+  lease: { owner: string; now: string; until: string; limit: number; maxAttempts: number },
+): Promise<MailOutboxRow[]> {
+  const due = (eb: ExpressionBuilder<Database, 'mail_outbox'>) =>
+    eb.and([
+      eb('attempts', '<', lease.maxAttempts),
+      eb.or([
+        eb.and([eb('status', 'in', ['queued', 'failed']), eb('next_attempt_at', '<=', lease.now)]),
+        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<=', lease.now)]),
+      ]),
+    ]);
+  let candidates = db
+    .selectFrom('mail_outbox')
+    .select('id')
+    .where(due)
+    .orderBy('next_attempt_at')
+    .limit(lease.limit);
+  if (traits.skipLocked) candidates = candidates.forUpdate().skipLocked();
+  return db
+    .updateTable('mail_outbox')
+    .set({
+      status: 'sending',
+      lease_owner: lease.owner,
+      lease_until: lease.until,
+      attempts: sql<number>`attempts + 1`,
+      updated_at: lease.now,
+    })
+    .where('id', 'in', candidates)
+    .where(due)
+    .returningAll()
+    .execute();
+}
+
+/** Moves a row this owner holds to its next state; false if the lease was lost meanwhile. */
+export async function settleLeased(
+  db: Executor,
+  id: string,
+  owner: string,
+  change: Partial<
+    Pick<MailOutboxRow, 'status' | 'last_error' | 'next_attempt_at' | 'smtp_message_id' | 'sent_at'>
+  > & {
+    updated_at: string;
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('mail_outbox')
+    .set({ ...change, lease_owner: null, lease_until: null })
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Rows whose worker died on their last allowed attempt: they are dead-lettered, not retried. */
+export function expiredFinalLeases(db: Executor, now: string, maxAttempts: number) {
+  return db
+    .selectFrom('mail_outbox')
+    .select(['id', 'tenant_id', 'attempts', 'lease_owner'])
+    .where('status', '=', 'sending')
+    .where('lease_until', '<=', now)
+    .where('attempts', '>=', maxAttempts)
+    .limit(100)
+    .execute();
+}
+
+/** A conditional status change for one tenant's row (cancel, retry); false if it was not in `from`. */
+export async function transitionOutbox(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  from: readonly OutboxStatus[],
+  change: Partial<
+    Pick<
+      MailOutboxRow,
+      'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'lease_owner' | 'lease_until'
+    >
+  > & {
+    updated_at: string;
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('mail_outbox')
+    .set(change)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('status', 'in', [...from])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

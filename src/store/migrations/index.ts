@@ -1,0 +1,15 @@
+import type { Migration } from 'kysely';
+import { crm } from './0001-crm.js';
+import { devMailbox } from './0002-dev-mailbox.js';
+import { audit } from './0003-audit.js';
+import { oauth } from './0004-oauth.js';
+import { mail } from './0005-mail.js';
+
+/** Every migration, in order. Explicit, never globbed; names are permanent once released. */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001-crm': crm,
+  '0002-dev-mailbox': devMailbox,
+  '0003-audit': audit,
+  '0004-oauth': oauth,
+  '0005-mail': mail,
+};

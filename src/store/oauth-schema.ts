@@ -1,0 +1,67 @@
+/** Row shapes of the authorization server's tables (migration 0004-oauth). */
+export interface OAuthModelRow {
+  model: string;
+  /** The engine's id, or its SHA-256 for models whose id is a bearer secret. */
+  id: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  payload: string;
+  expires_at: number | null;
+  consumed_at: number | null;
+  created_at: string;
+}
+
+export interface OAuthKeyRow {
+  id: string;
+  sealed_jwk: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface OAuthConnectionRow {
+  grant_id: string;
+  user_id: string;
+  tenant_id: string;
+  client_id: string;
+  client_name: string;
+  redirect_host: string;
+  scopes: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface WebSessionRow {
+  id_hash: string;
+  user_id: string;
+  tenant_id: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface SignInCodeRow {
+  id: string;
+  email: string;
+  code_hash: string;
+  attempts: number;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+export interface RefreshReplayRow {
+  parent_hash: string;
+  child_hash: string;
+  sealed_response: string;
+  created_at: number;
+}
+
+export interface OAuthTables {
+  oauth_models: OAuthModelRow;
+  oauth_keys: OAuthKeyRow;
+  oauth_connections: OAuthConnectionRow;
+  web_sessions: WebSessionRow;
+  sign_in_codes: SignInCodeRow;
+  oauth_refresh_replays: RefreshReplayRow;
+}

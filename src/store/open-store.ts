@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.js';
+import type { Database } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
+
+/** What differs between the two databases, declared once (queries never branch on the dialect name). */
+export interface DialectTraits {
+  readonly name: 'sqlite' | 'postgres';
+  /** `FOR UPDATE SKIP LOCKED` is available, so several workers can lease rows concurrently. */
+  readonly skipLocked: boolean;
+}
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly traits: DialectTraits;
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  /** Throws unless the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openStore(url: string): Store {
+  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url);
+}
+
+function openSqlite(file: string): Store {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const connection = new SqliteDatabase(file);
+  connection.pragma('journal_mode = WAL');
+  // NORMAL under WAL loses no committed transaction on a process crash (only on power loss).
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+  });
+  return assemble(db, { name: 'sqlite', skipLocked: false });
+}
+
+/** int8 columns (money in cents) arrive as numbers; values stay far below 2^53. */
+const int8AsNumber = new pg.TypeOverrides();
+int8AsNumber.setTypeParser(pg.types.builtins.INT8, Number);
+
+function openPostgres(url: string): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    types: int8AsNumber,
+  });
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Kysely looks for its migration tables in every schema unless told which one, so a database
+  // holding another schema's `kysely_migration` would skip creating ours; pin it to ours.
+  const migrationSchema = async () =>
+    (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
+  return assemble(db, { name: 'postgres', skipLocked: true }, migrationSchema);
+}
+
+function assemble(
+  db: Kysely<Database>,
+  traits: DialectTraits,
+  migrationSchema: () => Promise<string | undefined> = () => Promise.resolve(undefined),
+): Store {
+  return {
+    db,
+    traits,
+    async migrate() {
+      const migrationTableSchema = await migrationSchema();
+      const migrator = new Migrator({
+        db,
+        provider: { getMigrations: () => Promise.resolve(migrations) },
+        ...(migrationTableSchema !== undefined && { migrationTableSchema }),
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error !== undefined)
+        throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,274 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountsRepository } from '../../src/store/accounts-repository.js';
+import { crmRepository } from '../../src/store/crm-repository.js';
+import { crmWriter } from '../../src/store/crm-writer.js';
+import type { Store } from '../../src/store/open-store.js';
+import { availableDialects, createTestStore } from '../support/stores.js';
+import { NOW } from './look-alike-tenants.js';
+
+/**
+ * Model-based tenant isolation (security-targets §4): random sequences of writes into three
+ * tenants with colliding names, emails and bid numbers, and rows that point at other tenants'
+ * rows, interleaved with every read of the repository. Invariants: a read never returns another
+ * tenant's row or another tenant's joined name/email, and a unique key collides only inside one
+ * tenant. 200 sequences per dialect; a failure prints its seed.
+ */
+const dialects = await availableDialects();
+const TENANTS = ['t-one', 't-two', 't-three'] as const;
+type Tenant = (typeof TENANTS)[number];
+type Kind = 'company' | 'contact' | 'project' | 'bid';
+
+const NAMES = ['Acme Construction', 'ACME construction', 'Granite & Steel', '100% Steel_Works'];
+const EMAILS = ['jane@example.com', 'JANE@example.com', 'sam@example.com'];
+const NUMBERS = [123, 124, 125];
+
+const tenantArb = fc.constantFrom(...TENANTS);
+const write = fc.oneof(
+  fc.record({ op: fc.constant('company' as const), tenant: tenantArb, name: fc.constantFrom(...NAMES) }),
+  fc.record({
+    op: fc.constant('contact' as const),
+    tenant: tenantArb,
+    email: fc.constantFrom(...EMAILS),
+    company: fc.nat(),
+  }),
+  fc.record({
+    op: fc.constant('project' as const),
+    tenant: tenantArb,
+    name: fc.constantFrom(...NAMES),
+    client: fc.nat(),
+  }),
+  fc.record({
+    op: fc.constant('bid' as const),
+    tenant: tenantArb,
+    number: fc.constantFrom(...NUMBERS),
+    project: fc.nat(),
+    company: fc.nat(),
+    contact: fc.nat(),
+  }),
+);
+const read = fc.record({ op: fc.constant('read' as const), tenant: tenantArb, pick: fc.nat() });
+const sequence = fc.array(fc.oneof({ weight: 3, arbitrary: write }, { weight: 2, arbitrary: read }), {
+  minLength: 1,
+  maxLength: 12,
+});
+
+describe.each(dialects)('tenant isolation as a model-based property on %s', (dialect) => {
+  let store: Store & { url: string };
+  /** The model: which tenant owns every row id, and the unique keys taken per tenant. */
+  const owner = new Map<string, { tenant: Tenant; kind: Kind }>();
+  const taken = new Set<string>();
+  let serial = 0;
+
+  beforeAll(async () => {
+    store = await createTestStore(dialect);
+    for (const tenant of TENANTS)
+      await accountsRepository(store.db).insertTenant({
+        id: tenant,
+        slug: tenant,
+        name: tenant,
+        created_at: NOW,
+      });
+  });
+  afterAll(() => store.close());
+
+  const idsOf = (kind: Kind) => [...owner].filter(([, row]) => row.kind === kind).map(([id]) => id);
+  const pickId = (kind: Kind, n: number) => {
+    const ids = idsOf(kind);
+    return ids.length === 0 ? null : ids[n % ids.length]!;
+  };
+  const newId = (tenant: Tenant, kind: Kind) => `${tenant}:${kind}:${(serial += 1)}`;
+
+  /** Inserts one row; a unique-key failure must happen exactly when the model says the key is taken in that tenant. */
+  async function insert(key: string, tenant: Tenant, kind: Kind, id: string, work: () => Promise<void>) {
+    const collides = taken.has(`${tenant}|${key}`);
+    let failed = false;
+    try {
+      await work();
+    } catch {
+      failed = true;
+    }
+    expect(failed, `${kind} ${key} in ${tenant}: collision expected ${collides}`).toBe(collides);
+    if (!failed) {
+      taken.add(`${tenant}|${key}`);
+      owner.set(id, { tenant, kind });
+    }
+  }
+
+  /** Every id and every joined reference in a row must be the reader's own. */
+  function assertOwn(reader: Tenant, row: Record<string, unknown> | undefined) {
+    if (row === undefined) return;
+    expect(owner.get(String(row.id))?.tenant, `row ${String(row.id)} read by ${reader}`).toBe(reader);
+    const joins: [string, string][] = [
+      ['company_id', 'company_name'],
+      ['client_company_id', 'client_company_name'],
+      ['contact_id', 'contact_email'],
+      ['project_id', 'project_name'],
+    ];
+    for (const [ref, joined] of joins) {
+      if (!(joined in row) || row[joined] === null) continue;
+      expect(owner.get(String(row[ref]))?.tenant, `${joined} of ${String(row.id)} read by ${reader}`).toBe(
+        reader,
+      );
+    }
+  }
+
+  async function readEverything(reader: Tenant, pick: number) {
+    const repo = crmRepository(store.db, reader);
+    const lists: Record<string, unknown>[][] = [
+      await repo.listProjects({ limit: 500 }),
+      await repo.listProjects({ query: 'acme', limit: 500 }),
+      await repo.listCompanies({ limit: 500 }),
+      await repo.listCompanies({ query: 'steel_', limit: 500 }),
+      await repo.searchContacts({ email: 'jane@example.com', limit: 500 }),
+      await repo.searchContacts({ name: 'example', limit: 500 }),
+      await repo.searchContacts({ company: 'acme', limit: 500 }),
+      await repo.listBids({ limit: 500 }),
+    ];
+    for (const number of NUMBERS) {
+      const row = await repo.getBidByNumber(number);
+      if (row !== undefined) lists.push([row]);
+    }
+    const company = pickId('company', pick);
+    const project = pickId('project', pick);
+    const contact = pickId('contact', pick);
+    const bid = pickId('bid', pick);
+    if (company !== null) {
+      lists.push(await repo.contactsOfCompany(company));
+      lists.push(await repo.projectsOfCompany(company));
+      lists.push(await repo.listBids({ companyId: company, limit: 500 }));
+      const row = await repo.getCompany(company);
+      if (owner.get(company)?.tenant !== reader) expect(row).toBeUndefined();
+      else expect(row?.id).toBe(company);
+      const byName = await repo.findCompanyByName(row?.name ?? 'Acme Construction');
+      if (byName !== undefined) assertOwn(reader, byName);
+    }
+    if (project !== null) {
+      lists.push(await repo.bidsOfProject(project));
+      lists.push(await repo.listBids({ projectId: project, limit: 500 }));
+      const row = await repo.getProject(project);
+      if (owner.get(project)?.tenant !== reader) expect(row).toBeUndefined();
+      else expect(row?.id).toBe(project);
+    }
+    if (contact !== null) {
+      const row = await repo.getContact(contact);
+      if (owner.get(contact)?.tenant !== reader) expect(row).toBeUndefined();
+      else expect(row?.id).toBe(contact);
+    }
+    if (bid !== null) {
+      const row = await repo.getBidById(bid);
+      if (owner.get(bid)?.tenant !== reader) expect(row).toBeUndefined();
+      if (row !== undefined) assertOwn(reader, row);
+      if (owner.get(bid)?.tenant !== reader) {
+        expect(await repo.bidHistory(bid)).toEqual([]);
+        expect(await repo.bidNotes(bid)).toEqual([]);
+      }
+    }
+    for (const list of lists) for (const row of list) assertOwn(reader, row);
+  }
+
+  it('no read of one tenant ever returns another tenant’s row, over 200 random sequences', async () => {
+    await fc.assert(
+      fc.asyncProperty(sequence, async (commands) => {
+        for (const command of commands) {
+          const w = crmWriter(store.db, command.tenant);
+          switch (command.op) {
+            case 'company': {
+              const id = newId(command.tenant, 'company');
+              await insert(`company|${command.name.toLowerCase()}`, command.tenant, 'company', id, () =>
+                w.companies([
+                  {
+                    id,
+                    name: command.name,
+                    kind: 'client',
+                    city: null,
+                    phone: null,
+                    website: null,
+                    created_at: NOW,
+                  },
+                ]),
+              );
+              break;
+            }
+            case 'contact': {
+              const id = newId(command.tenant, 'contact');
+              await insert(`contact|${command.email.toLowerCase()}`, command.tenant, 'contact', id, () =>
+                w.contacts([
+                  {
+                    id,
+                    company_id: pickId('company', command.company),
+                    first_name: 'Pat',
+                    last_name: command.tenant,
+                    email: command.email,
+                    phone: null,
+                    title: null,
+                    created_at: NOW,
+                  },
+                ]),
+              );
+              break;
+            }
+            case 'project': {
+              const id = newId(command.tenant, 'project');
+              await insert(`project|${id}`, command.tenant, 'project', id, () =>
+                w.projects([
+                  {
+                    id,
+                    name: command.name,
+                    status: 'active',
+                    client_company_id: pickId('company', command.client),
+                    location: null,
+                    value_cents: 1,
+                    start_date: null,
+                    end_date: null,
+                    description: null,
+                    created_at: NOW,
+                    updated_at: NOW,
+                  },
+                ]),
+              );
+              break;
+            }
+            case 'bid': {
+              const project = pickId('project', command.project);
+              if (project === null) break;
+              const id = newId(command.tenant, 'bid');
+              await insert(`bid|${command.number}`, command.tenant, 'bid', id, async () => {
+                await w.bids([
+                  {
+                    id,
+                    number: command.number,
+                    title: 'Bid',
+                    project_id: project,
+                    company_id: pickId('company', command.company),
+                    contact_id: pickId('contact', command.contact),
+                    amount_cents: 100,
+                    status: 'negotiation',
+                    status_since: NOW,
+                    due_date: null,
+                    created_at: NOW,
+                    updated_at: NOW,
+                  },
+                ]);
+                await w.bidNotes([
+                  {
+                    id: `${id}:note`,
+                    bid_id: id,
+                    author_user_id: null,
+                    body: command.tenant,
+                    created_at: NOW,
+                  },
+                ]);
+              });
+              break;
+            }
+            case 'read':
+              await readEverything(command.tenant, command.pick);
+              break;
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  }, 240_000);
+});
