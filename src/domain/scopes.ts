@@ -1,0 +1,48 @@
+/**
+ * The OAuth scopes a grant can hold, each with the plain-language meaning the consent page shows.
+ * Tools declare which of these they need; `tools/list` shows only what the grant allows.
+ */
+export const SCOPES = {
+  'projects:read': {
+    label: 'Read projects',
+    meaning: 'See your projects, their status, clients, locations and values.',
+    risk: 'low',
+  },
+  'contacts:read': {
+    label: 'Read contacts and companies',
+    meaning: 'See companies and the people at them, including email addresses and phone numbers.',
+    risk: 'medium',
+  },
+  'bids:read': {
+    label: 'Read bids',
+    meaning: 'See bids, amounts, status history and notes.',
+    risk: 'medium',
+  },
+  'email:preview': {
+    label: 'Check and preview email',
+    meaning: 'Check recipients against your allowlist and render messages without sending them.',
+    risk: 'low',
+  },
+  'email:send': {
+    label: 'Send email',
+    meaning:
+      'Send one email at a time on your behalf, to allowlisted recipients only. Sending cannot be undone.',
+    risk: 'high',
+  },
+  'email:send_batch': {
+    label: 'Send email in batches',
+    meaning: 'Send many emails in one step, to allowlisted recipients only. Sending cannot be undone.',
+    risk: 'highest',
+  },
+} as const satisfies Record<
+  string,
+  { label: string; meaning: string; risk: 'low' | 'medium' | 'high' | 'highest' }
+>;
+
+export type Scope = keyof typeof SCOPES;
+
+export const ALL_SCOPES = Object.keys(SCOPES) as Scope[];
+
+export function isScope(value: string): value is Scope {
+  return Object.hasOwn(SCOPES, value);
+}

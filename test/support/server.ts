@@ -1,0 +1,52 @@
+import type { Config } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/load.js';
+import { fixedClock, type Clock } from '../../src/lib/clock.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { startRuntime, type Runtime } from '../../src/runtime.js';
+import { serveRuntime } from '../../src/serve.js';
+import { createTestDatabase, type Dialect } from './stores.js';
+
+/** The instant demo data is loaded at in tests, so day counts are exact. */
+export const TEST_NOW = '2026-11-21T12:00:00.000Z';
+
+export interface TestServer {
+  readonly url: string;
+  readonly runtime: Runtime;
+  readonly config: Config;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real server on an ephemeral loopback port over a fresh database of the given dialect, with
+ * the demo data loaded. `env` overrides any WORKONWARD_* variable.
+ */
+export async function startTestServer(
+  options: { dialect?: Dialect; env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestServer> {
+  const database = await createTestDatabase(options.dialect ?? 'sqlite');
+  const config = loadConfig({
+    WORKONWARD_ENV: 'development',
+    WORKONWARD_MCP_TRANSPORT: 'http',
+    WORKONWARD_MCP_AUTH: 'none',
+    WORKONWARD_MCP_TENANT: 'summit-ridge',
+    WORKONWARD_MCP_PORT: '0',
+    WORKONWARD_DATABASE_URL: database.url,
+    WORKONWARD_LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const runtime = await startRuntime(config, {
+    clock: options.clock ?? fixedClock(TEST_NOW),
+    logger: createLogger('silent'),
+  });
+  const serving = await serveRuntime(runtime);
+  return {
+    url: serving.url ?? '',
+    runtime,
+    config,
+    async stop() {
+      await serving.stop();
+      await runtime.close();
+      await database.dispose();
+    },
+  };
+}
