@@ -1,0 +1,189 @@
+import {
+  McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+  ResourceTemplate,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+import { DomainError, invalidInput } from '../domain/errors.js';
+import { type Principal, hasScopes } from '../domain/principal.js';
+import type { Scope } from '../domain/scopes.js';
+import type { PromptDefinition } from '../prompts/define-prompt.js';
+import type { ResourceTemplateDefinition } from '../resources/define-resource.js';
+import type { ToolDefinition } from '../tools/define-tool.js';
+import { type ToolEnvironment, toolContext } from '../tools/tool-context.js';
+import { reportInvalidParams } from './invalid-params.js';
+import { principalOf } from './principal-of.js';
+import type { ToolCatalog } from './tool-catalog.js';
+import { failureResult, missingScopeError } from './tool-results.js';
+
+export interface McpSurface {
+  readonly tools: readonly ToolDefinition[];
+  readonly catalog: ToolCatalog;
+  readonly prompts: readonly PromptDefinition[];
+  readonly resources: readonly ResourceTemplateDefinition[];
+}
+
+export interface BuildOptions {
+  readonly env: ToolEnvironment;
+  readonly surface: McpSurface;
+  readonly version: string;
+  /** Logs an internal fault and returns the reference shown to the client. */
+  readonly reportInternal: (error: unknown) => string;
+  /** The principal on stdio, where there is no per-request authentication. */
+  readonly fallbackPrincipal?: Principal;
+}
+
+const INSTRUCTIONS =
+  'BuildWorkPro CRM for one construction company (tenant): projects, companies, contacts and bids. ' +
+  'Use projects.list / bids.list / contacts.search to find records, then the matching .get tool for details. ' +
+  'Bids have human numbers like #123. Every tool works only inside the tenant this connection was granted.';
+
+function forbidden(what: string, missing: readonly Scope[]): DomainError {
+  return new DomainError(
+    'forbidden',
+    `${what} needs the ${missing.join(', ')} scope.`,
+    'Ask the user to grant it in BuildWorkPro.',
+  );
+}
+
+/** A malformed %-escape in a resource URI is the client's mistake (-32602), not a fault of ours. */
+function decodedVariable(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw invalidInput(
+      `${JSON.stringify(value)} is not a valid URI component.`,
+      'Use a resource URI exactly as `resources/list` or a tool returned it.',
+    );
+  }
+}
+
+/**
+ * Prompts and resources have no `isError` result, so their failures are protocol errors: a domain
+ * failure is the caller's (-32602 with the hint), anything else is ours (-32603, details logged only).
+ */
+async function asProtocol<T>(work: () => Promise<T>, reportInternal: (error: unknown) => string): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DomainError)
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${error.message} ${error.hint}`);
+    throw new ProtocolError(
+      ProtocolErrorCode.InternalError,
+      `Internal error (reference ${reportInternal(error)}).`,
+    );
+  }
+}
+
+/**
+ * Builds one McpServer with every tool, prompt and resource registered. Handlers resolve the
+ * principal and the tenant's services from the request context on every call, and re-check
+ * scopes even though `tools/list` already hid what the grant does not allow.
+ */
+export function buildMcpServer(options: BuildOptions): McpServer {
+  const { env, surface, reportInternal, fallbackPrincipal } = options;
+  const server = new McpServer(
+    { name: 'workonward-mcp', title: 'BuildWorkPro CRM (workonward-mcp)', version: options.version },
+    {
+      instructions: INSTRUCTIONS,
+      capabilities: {
+        tools: { listChanged: false },
+        prompts: { listChanged: false },
+        resources: { listChanged: false },
+        // Accepts logging/setLevel (2025 era) so clients that set a level are not refused; this
+        // server sends no log notifications (the modern era sends none without a per-request level).
+        logging: {},
+      },
+      cacheHints: {
+        'server/discover': { ttlMs: 3_600_000, cacheScope: 'public' },
+        // Lists depend on the grant's scopes, so they are private to the token.
+        'tools/list': { ttlMs: 300_000, cacheScope: 'private' },
+        'prompts/list': { ttlMs: 300_000, cacheScope: 'private' },
+        'resources/templates/list': { ttlMs: 300_000, cacheScope: 'private' },
+        'resources/list': { ttlMs: 0, cacheScope: 'private' },
+        'resources/read': { ttlMs: 0, cacheScope: 'private' },
+      },
+    },
+  );
+  const resolve = (ctx: ServerContext) => principalOf(ctx, fallbackPrincipal);
+  reportInvalidParams(server);
+
+  for (const tool of surface.tools) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        outputSchema: tool.output,
+        annotations: tool.annotations,
+      },
+      async (args: unknown, ctx: ServerContext) => {
+        const principal = resolve(ctx);
+        const missing = tool.scopes.filter((scope) => !principal.scopes.includes(scope));
+        if (missing.length > 0) return missingScopeError(tool.name, missing);
+        try {
+          const output = await tool.run(args as never, toolContext(env, principal));
+          return { content: [{ type: 'text', text: tool.text(output) }], structuredContent: output };
+        } catch (error) {
+          return failureResult(error, reportInternal);
+        }
+      },
+    );
+  }
+  // The registered tools stay the dispatch table for tools/call; the listing comes from the catalog.
+  server.server.setRequestHandler('tools/list', (_request, ctx) =>
+    surface.catalog.listFor(resolve(ctx).scopes),
+  );
+
+  for (const prompt of surface.prompts) {
+    server.registerPrompt(
+      prompt.name,
+      { title: prompt.title, description: prompt.description, argsSchema: prompt.args },
+      (args: unknown, ctx: ServerContext) =>
+        asProtocol(async () => {
+          const principal = resolve(ctx);
+          if (!hasScopes(principal, prompt.scopes)) {
+            throw forbidden(
+              `The ${prompt.name} prompt`,
+              prompt.scopes.filter((s) => !principal.scopes.includes(s)),
+            );
+          }
+          const text = await prompt.render(args as never, toolContext(env, principal));
+          return {
+            description: prompt.description,
+            messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }],
+          };
+        }, reportInternal),
+    );
+  }
+
+  for (const resource of surface.resources) {
+    server.registerResource(
+      resource.name,
+      new ResourceTemplate(resource.uriTemplate, {
+        list: (ctx: ServerContext) =>
+          asProtocol(async () => {
+            const principal = resolve(ctx);
+            if (!hasScopes(principal, resource.scopes)) return { resources: [] };
+            const items = await resource.list(toolContext(env, principal));
+            return { resources: items.map((item) => ({ ...item, mimeType: 'application/json' })) };
+          }, reportInternal),
+      }),
+      { title: resource.title, description: resource.description, mimeType: 'application/json' },
+      (uri: URL, variables: Record<string, string | string[]>, ctx: ServerContext) =>
+        asProtocol(async () => {
+          const principal = resolve(ctx);
+          if (!hasScopes(principal, resource.scopes))
+            throw forbidden(`Reading ${resource.name} resources`, resource.scopes);
+          const key = decodedVariable(String(variables[resource.variable]));
+          const data = await resource.read(key, toolContext(env, principal));
+          return {
+            contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(data, null, 2) }],
+          };
+        }, reportInternal),
+    );
+  }
+  return server;
+}

@@ -1,0 +1,59 @@
+import { type McpServer, ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
+
+type Handler = (request: unknown, ctx: unknown) => Promise<unknown>;
+
+/** The SDK internals this reaches into (`Protocol` keeps them protected/private). */
+interface HandlerTable {
+  _requestHandlers: Map<string, Handler>;
+  _wrapHandler(method: string, handler: Handler): Handler;
+}
+
+interface Issue {
+  path: (string | number)[];
+  message: string;
+}
+
+const isIssue = (value: unknown): value is Issue =>
+  typeof value === 'object' &&
+  value !== null &&
+  Array.isArray((value as Issue).path) &&
+  typeof (value as Issue).message === 'string';
+
+/** The SDK's schema failure: a plain Error whose message is the JSON list of zod issues. */
+function asInvalidParams(method: string, error: unknown): ProtocolError | undefined {
+  if (!(error instanceof Error) || error instanceof ProtocolError || !error.message.startsWith('['))
+    return undefined;
+  let issues: unknown;
+  try {
+    issues = JSON.parse(error.message);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(issues) || issues.length === 0 || !issues.every(isIssue)) return undefined;
+  const detail = issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`).join('; ');
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, `Invalid params for ${method}: ${detail}`);
+}
+
+/**
+ * The SDK validates each spec request against its schema before our handler runs, but throws a
+ * plain Error on failure, which goes out as -32603 Internal error (with the raw zod dump). A
+ * request with wrong param types is the client's fault: answer -32602 with a one-line reason.
+ * Wraps the handlers already registered and every one registered later. Remove once the SDK
+ * reports these as InvalidParams itself.
+ */
+export function reportInvalidParams(server: McpServer): void {
+  const table = server.server as unknown as HandlerTable;
+  const wrap =
+    (method: string, handler: Handler): Handler =>
+    async (request, ctx) => {
+      try {
+        return await handler(request, ctx);
+      } catch (error) {
+        throw asInvalidParams(method, error) ?? error;
+      }
+    };
+  for (const [method, handler] of table._requestHandlers)
+    table._requestHandlers.set(method, wrap(method, handler));
+  const original = table._wrapHandler.bind(table);
+  table._wrapHandler = (method, handler) => wrap(method, original(method, handler));
+}

@@ -1,0 +1,59 @@
+import type { Tool } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import type { Scope } from '../domain/scopes.js';
+import type { ToolDefinition } from '../tools/define-tool.js';
+
+/** The JSON Schema a tool publishes for one of its zod schemas (2020-12, as MCP requires). */
+export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Tool['inputSchema'] {
+  return z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as Tool['inputSchema'];
+}
+
+/** The wire descriptor of one tool, with ChatGPT's `securitySchemes` and status strings. */
+export function describeTool(tool: ToolDefinition): Tool {
+  const securitySchemes = [{ type: 'oauth2', scopes: [...tool.scopes] }];
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: jsonSchemaOf(tool.input, 'input'),
+    outputSchema: jsonSchemaOf(tool.output, 'output'),
+    annotations: { title: tool.title, ...tool.annotations },
+    securitySchemes,
+    _meta: {
+      securitySchemes,
+      'openai/toolInvocation/invoking': tool.invoking,
+      'openai/toolInvocation/invoked': tool.invoked,
+    },
+  } as Tool;
+}
+
+/**
+ * `tools/list` answers, built once per distinct scope set and reused: converting every zod schema
+ * to JSON Schema on each call is where SDK servers spend most of a `tools/list` (see
+ * performance-notes.md). The list depends only on the grant's scopes, never on the connection.
+ */
+export class ToolCatalog {
+  private readonly descriptors: readonly { tool: ToolDefinition; wire: Tool }[];
+  private readonly byScopes = new Map<string, Tool[]>();
+
+  constructor(tools: readonly ToolDefinition[]) {
+    this.descriptors = tools.map((tool) => ({ tool, wire: describeTool(tool) }));
+  }
+
+  listFor(scopes: readonly Scope[]): { tools: Tool[] } {
+    // A fresh envelope per answer: the SDK stamps cache hints and _meta onto the result object.
+    return { tools: this.toolsFor(scopes) };
+  }
+
+  private toolsFor(scopes: readonly Scope[]): Tool[] {
+    const key = [...scopes].sort().join(' ');
+    let list = this.byScopes.get(key);
+    if (list === undefined) {
+      list = this.descriptors
+        .filter(({ tool }) => tool.scopes.every((scope) => scopes.includes(scope)))
+        .map(({ wire }) => wire);
+      this.byScopes.set(key, list);
+    }
+    return list;
+  }
+}

@@ -1,0 +1,112 @@
+import http from 'node:http';
+import { expect } from 'vitest';
+
+/** Raw HTTP helpers for the MCP endpoint tests: hand-built JSON-RPC bodies and headers, no SDK. */
+export const JSON_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+};
+export const LEGACY = { ...JSON_HEADERS, 'mcp-protocol-version': '2025-11-25' };
+export const MODERN_META = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': {},
+  'io.modelcontextprotocol/clientInfo': { name: 'hostile', version: '1.0.0' },
+};
+export const modernHeaders = (method: string, name?: string) => ({
+  ...JSON_HEADERS,
+  'mcp-protocol-version': '2026-07-28',
+  'mcp-method': method,
+  ...(name !== undefined && { 'mcp-name': name }),
+});
+export const without = (headers: Record<string, string>, name: string) =>
+  Object.fromEntries(Object.entries(headers).filter(([key]) => key !== name));
+export const modern = (method: string, params: Record<string, unknown> = {}, id = 1) =>
+  JSON.stringify({ jsonrpc: '2.0', id, method, params: { ...params, _meta: MODERN_META } });
+export const legacy = (method: string, params?: unknown, id: unknown = 1) =>
+  JSON.stringify({ jsonrpc: '2.0', id, method, ...(params !== undefined && { params }) });
+
+export interface Answer {
+  status: number;
+  contentType: string | null;
+  /** The JSON-RPC message, from a JSON body or the first SSE `data:` line. */
+  body:
+    | {
+        id?: unknown;
+        result?: Record<string, unknown>;
+        error?: { code: number; message: string; data?: unknown };
+      }
+    | undefined;
+  text: string;
+}
+
+function parse(status: number, contentType: string | null, text: string): Answer {
+  let body: Answer['body'];
+  const data = contentType?.includes('text/event-stream')
+    ? text
+        .split('\n')
+        .find((line) => line.startsWith('data: '))
+        ?.slice(6)
+    : text;
+  try {
+    body = data ? (JSON.parse(data) as Answer['body']) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status, contentType, body, text };
+}
+
+export async function post(
+  url: string,
+  body: string | Buffer | ReadableStream<Uint8Array>,
+  headers: Record<string, string> = LEGACY,
+  extra: RequestInit = {},
+): Promise<Answer> {
+  const response = await fetch(url, { method: 'POST', headers, body, ...extra });
+  return parse(response.status, response.headers.get('content-type'), await response.text());
+}
+
+/** node:http on a fresh connection: fetch cannot set `Host`, and this never reuses a socket. */
+export function rawPost(url: string, headers: Record<string, string>, body: string): Promise<Answer> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers,
+        agent: false,
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          resolve(parse(response.statusCode ?? 0, response.headers['content-type'] ?? null, text));
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+export function expectRpcError(answer: Answer, status: number, code: number): void {
+  expect(answer.status, answer.text).toBe(status);
+  expect(answer.body?.error?.code, answer.text).toBe(code);
+  expect(answer.body?.result).toBeUndefined();
+}
+
+export async function expectStillServing(url: string): Promise<void> {
+  const pinged = await rawPost(url, LEGACY, legacy('ping'));
+  expect(pinged.status).toBe(200);
+  expect(pinged.body?.result).toEqual({});
+  const listed = await rawPost(
+    url,
+    LEGACY,
+    legacy('tools/call', { name: 'bids.list', arguments: { status: 'negotiation', min_days_in_status: 14 } }),
+  );
+  expect(listed.status).toBe(200);
+  expect(JSON.stringify(listed.body?.result)).toContain('#123');
+}
