@@ -1,0 +1,72 @@
+import { createServer } from 'node:net';
+import type { Config } from '../../../src/config/config.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { fixedClock } from '../../../src/lib/clock.js';
+import { createLogger, type Logger } from '../../../src/lib/logger.js';
+import type { AuthorizationServerOptions } from '../../../src/oauth/authorization-server.js';
+import { startRuntime, type Runtime } from '../../../src/runtime.js';
+import { serveRuntime } from '../../../src/serve.js';
+import { TEST_NOW } from '../../support/server.js';
+import { createTestDatabase, type Dialect } from '../../support/stores.js';
+
+export interface OAuthTestServer {
+  /** The issuer: `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly runtime: Runtime;
+  readonly config: Config;
+  stop(): Promise<void>;
+}
+
+/** A free loopback port: the issuer must name the real port, so 0 cannot be used. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+/** The real server with WORKONWARD_MCP_AUTH=oauth over a fresh database with the demo data. */
+export async function startOAuthServer(
+  options: {
+    dialect?: Dialect;
+    env?: Record<string, string>;
+    oauth?: AuthorizationServerOptions;
+    logger?: Logger;
+  } = {},
+): Promise<OAuthTestServer> {
+  const database = await createTestDatabase(options.dialect ?? 'sqlite');
+  const port = await freePort();
+  const config = loadConfig({
+    WORKONWARD_ENV: 'development',
+    WORKONWARD_MCP_TRANSPORT: 'http',
+    WORKONWARD_MCP_AUTH: 'oauth',
+    WORKONWARD_MCP_PORT: String(port),
+    WORKONWARD_DATABASE_URL: database.url,
+    WORKONWARD_LOG_LEVEL: 'silent',
+    WORKONWARD_MAIL_FROM: 'BuildWorkPro <no-reply@buildworkpro.example>',
+    ...options.env,
+  });
+  const runtime = await startRuntime(config, {
+    clock: fixedClock(TEST_NOW),
+    logger: options.logger ?? createLogger(process.env.TEST_LOG ?? 'silent'),
+  });
+  // Suites sign the same demo users in many times; the per-address limit is tested on its own.
+  const serving = await serveRuntime(runtime, { oauth: { signInCodesPerAddress: 1000, ...options.oauth } });
+  return {
+    url: config.oauth.issuer,
+    runtime,
+    config,
+    async stop() {
+      await serving.stop();
+      await runtime.close();
+      await database.dispose();
+    },
+  };
+}
