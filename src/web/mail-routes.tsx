@@ -1,0 +1,96 @@
+import type { Context, Hono } from 'hono';
+import { listAudit } from '../domain/audit/audit-log.js';
+import { DomainError } from '../domain/errors.js';
+import { cancelOutboxMessage, outboxPage, retryOutboxMessage } from '../domain/mail/outbox-admin.js';
+import { accountsRepository } from '../store/accounts-repository.js';
+import { AuditLogPage, OutboxPage } from './mail-pages.js';
+import { MessagePage } from './sign-in-pages.js';
+import type { WebDeps } from './web-deps.js';
+import { formOf, single, type WebKit } from './web-kit.js';
+
+const PAGE = 100;
+
+/** Settings → Audit log and Settings → Outbox, for owners and admins of the session's current tenant. */
+export function mailRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
+  const { db, clock } = deps;
+  const accounts = accountsRepository(db);
+
+  /** The signed-in user's current tenant if they may manage it (owner or admin), else a response. */
+  const manager = async (c: Context) => {
+    const user = await kit.sessions.current(c);
+    if (user === undefined)
+      return { response: c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303) };
+    const memberships = await accounts.membershipsOfUser(user.userId);
+    const membership = memberships.find((m) => m.tenant_id === user.tenantId) ?? memberships[0];
+    if (membership === undefined || (membership.role !== 'owner' && membership.role !== 'admin'))
+      return {
+        response: c.html(
+          <MessagePage
+            title="Not allowed"
+            message="Only owners and admins of a tenant can see its audit log and outbox."
+          />,
+          403,
+        ),
+      };
+    return {
+      user,
+      tenantId: membership.tenant_id,
+      view: {
+        user: { email: user.email, csrf: kit.csrf.token(c) },
+        devMailbox: kit.devMailbox,
+        tenantName: membership.name,
+      },
+    };
+  };
+
+  app.get('/settings/audit-log', async (c) => {
+    const who = await manager(c);
+    if (who.view === undefined) return who.response;
+    const before = c.req.query('before');
+    const rows = await listAudit(db, who.tenantId, { limit: PAGE, ...(before !== undefined && { before }) });
+    const entries = rows.map((r) => ({
+      at: r.at,
+      action: r.action,
+      decision: r.decision,
+      reason: r.reason,
+      details: JSON.stringify(r.details, null, 1),
+    }));
+    const next = rows.length === PAGE ? (rows[rows.length - 1]?.at ?? null) : null;
+    return c.html(<AuditLogPage {...who.view} entries={entries} next={next} />);
+  });
+
+  app.get('/settings/outbox', async (c) => {
+    const who = await manager(c);
+    if (who.view === undefined) return who.response;
+    const messages = await outboxPage(db, who.tenantId, { limit: PAGE });
+    return c.html(<OutboxPage {...who.view} messages={messages} canManage />);
+  });
+
+  for (const action of ['cancel', 'retry'] as const)
+    app.post(`/settings/outbox/:id/${action}`, async (c) => {
+      const form = await formOf(c);
+      if (!kit.csrf.verify(c, single(form.csrf)))
+        return c.html(
+          <MessagePage
+            title="Request refused"
+            message="The form expired or came from another site. Reload the page and try again."
+          />,
+          403,
+        );
+      const who = await manager(c);
+      if (who.view === undefined) return who.response;
+      const operator = { tenantId: who.tenantId, userId: who.user.userId };
+      try {
+        await (action === 'cancel' ? cancelOutboxMessage : retryOutboxMessage)(
+          db,
+          clock,
+          operator,
+          c.req.param('id'),
+        );
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return c.html(<MessagePage title="Not changed" message={`${error.message} ${error.hint}`} />, 409);
+      }
+      return c.redirect('/settings/outbox', 303);
+    });
+}

@@ -1,0 +1,136 @@
+import type { Context, Hono } from 'hono';
+import { appendAudit } from '../domain/audit/audit-log.js';
+import { connectionsRepository, parseScopes } from '../oauth/connections.js';
+import { listDevMailbox } from '../outbox/dev-mailbox.js';
+import { accountsRepository } from '../store/accounts-repository.js';
+import { STYLESHEET } from './layout.js';
+import { ConnectedAppsPage, DevMailboxPage, TenantsPage } from './settings-pages.js';
+import { HomePage, MessagePage } from './sign-in-pages.js';
+import type { WebDeps } from './web-deps.js';
+import { formOf, only, many, pageHeaders, single, type WebKit } from './web-kit.js';
+
+const APPS = '/settings/developer/connected-apps';
+
+/** Connected apps (list, narrow, revoke), tenants (switch), the dev mailbox and the stylesheet. */
+export function settingsRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
+  const { db, clock } = deps;
+  const connections = connectionsRepository(db);
+  const accounts = accountsRepository(db);
+
+  const signedIn = async (c: Context) => {
+    const user = await kit.sessions.current(c);
+    return user === undefined ? undefined : { user, view: { email: user.email, csrf: kit.csrf.token(c) } };
+  };
+  const toLogin = (c: Context) => c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
+  const refused = (c: Context) =>
+    c.html(
+      <MessagePage
+        title="Request refused"
+        message="The form expired or came from another site. Reload the page and try again."
+      />,
+      403,
+    );
+
+  app.get('/assets/web.css', (c) =>
+    c.body(STYLESHEET, 200, {
+      'Content-Type': 'text/css; charset=utf-8',
+      'Cache-Control': 'public, max-age=3600',
+    }),
+  );
+  app.get('/settings', (c) => c.redirect(APPS, 303));
+  // `app.use('/')` does not reach the root route in the composed app, so the headers are attached here.
+  app.get('/', pageHeaders, (c) =>
+    c.html(<HomePage issuer={deps.config.oauth.issuer} devMailbox={kit.devMailbox} />),
+  );
+
+  app.get(APPS, async (c) => {
+    const session = await signedIn(c);
+    if (session === undefined) return toLogin(c);
+    const rows = await connections.listForUser(session.user.userId);
+    const views = rows.map((r) => ({
+      grantId: r.grant_id,
+      clientName: r.client_name,
+      redirectHost: r.redirect_host,
+      tenantName: r.tenant_name,
+      scopes: parseScopes(r.scopes),
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+    }));
+    return c.html(<ConnectedAppsPage user={session.view} devMailbox={kit.devMailbox} connections={views} />);
+  });
+
+  app.post(`${APPS}/:grant/revoke`, async (c) => {
+    const form = await formOf(c);
+    if (!kit.csrf.verify(c, only(form.csrf))) return refused(c);
+    const user = await kit.sessions.current(c);
+    if (user === undefined) return toLogin(c);
+    const revoked = await connections.revoke(c.req.param('grant'), user.userId, clock.now().toISOString());
+    if (revoked !== undefined)
+      await appendAudit(db, clock, {
+        tenantId: revoked.tenant_id,
+        userId: user.userId,
+        clientId: revoked.client_id,
+        action: 'oauth.connection_revoked',
+        decision: 'revoked',
+        details: { grant: revoked.grant_id, client_name: revoked.client_name },
+      });
+    return c.redirect(APPS, 303);
+  });
+
+  app.post(`${APPS}/:grant/scopes`, async (c) => {
+    const form = await formOf(c);
+    if (!kit.csrf.verify(c, only(form.csrf))) return refused(c);
+    const user = await kit.sessions.current(c);
+    if (user === undefined) return toLogin(c);
+    const grantId = c.req.param('grant');
+    const narrowed = await connections.narrow(grantId, user.userId, many(form.scope));
+    const row = narrowed === undefined ? undefined : await connections.find(grantId);
+    if (row !== undefined)
+      await appendAudit(db, clock, {
+        tenantId: row.tenant_id,
+        userId: user.userId,
+        clientId: row.client_id,
+        action: 'oauth.scopes_narrowed',
+        decision: 'allowed',
+        details: { grant: grantId, scopes: narrowed ?? [] },
+      });
+    return c.redirect(APPS, 303);
+  });
+
+  app.get('/settings/tenants', async (c) => {
+    const session = await signedIn(c);
+    if (session === undefined) return toLogin(c);
+    const memberships = await accounts.membershipsOfUser(session.user.userId);
+    const tenants = memberships.map((m) => ({ id: m.tenant_id, name: m.name, role: m.role }));
+    const current = session.user.tenantId ?? tenants[0]?.id;
+    return c.html(
+      <TenantsPage user={session.view} devMailbox={kit.devMailbox} tenants={tenants} current={current} />,
+    );
+  });
+
+  app.post('/settings/tenants', async (c) => {
+    const form = await formOf(c);
+    if (!kit.csrf.verify(c, only(form.csrf))) return refused(c);
+    const user = await kit.sessions.current(c);
+    if (user === undefined) return toLogin(c);
+    const chosen = single(form.tenant);
+    const memberships = await accounts.membershipsOfUser(user.userId);
+    if (chosen !== undefined && memberships.some((m) => m.tenant_id === chosen))
+      await kit.sessions.switchTenant(user, chosen);
+    return c.redirect('/settings/tenants', 303);
+  });
+
+  if (kit.devMailbox) {
+    app.get('/dev/mailbox', async (c) => {
+      const rows = await listDevMailbox(db, 20);
+      const messages = rows.map((r) => ({
+        id: r.id,
+        to: (JSON.parse(r.envelope_to) as string[]).join(', '),
+        subject: r.subject,
+        at: r.created_at,
+        body: r.raw.slice(r.raw.indexOf('\r\n\r\n') + 4),
+      }));
+      return c.html(<DevMailboxPage messages={messages} />);
+    });
+  }
+}

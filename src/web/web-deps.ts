@@ -1,0 +1,21 @@
+import type { Kysely } from 'kysely';
+import type { Provider } from 'oidc-provider';
+import type { Config } from '../config/config.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { KeyRing } from '../lib/secrets.js';
+import type { MailSender } from '../outbox/mail-sender.js';
+import type { Database } from '../store/schema.js';
+
+/** What the server-rendered pages need. */
+export interface WebDeps {
+  readonly config: Config;
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly keys: KeyRing;
+  readonly logger: Logger;
+  readonly mail: MailSender;
+  readonly provider: Provider;
+  /** Sign-in codes per address per 10 minutes (tests raise it). */
+  readonly signInCodesPerAddress?: number;
+}
