@@ -1,0 +1,50 @@
+import type { Config } from '../config/config.js';
+import type { MailDeps } from '../domain/mail/deps.js';
+import type { MailPolicy } from '../domain/mail/policy.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Store } from '../store/open-store.js';
+import type { MailSender } from './mail-sender.js';
+import { renderHeaders } from './outgoing.js';
+import { type OutboxWorker, startOutboxWorker } from './worker.js';
+
+export interface MailRuntime {
+  readonly deps: MailDeps;
+  /** Undefined when this process runs no worker (`WORKONWARD_MAIL_WORKER=0`). */
+  readonly worker: OutboxWorker | undefined;
+}
+
+/** The email use-cases' dependencies and, unless disabled, the outbox worker delivering through `sender`. */
+export function startMailRuntime(options: {
+  config: Config;
+  policy: MailPolicy;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  sender: MailSender;
+}): MailRuntime {
+  const { config, store, clock, logger, sender } = options;
+  const worker = config.mail.worker
+    ? startOutboxWorker({
+        db: store.db,
+        traits: store.traits,
+        clock,
+        sender,
+        logger,
+        maxAttempts: config.mail.maxAttempts,
+        retryBaseMs: config.mail.retryBaseMs,
+        retryMaxMs: config.mail.retryMaxMs,
+        pollMs: config.mail.pollMs,
+        leaseMs: config.mail.leaseMs,
+      })
+    : undefined;
+  const deps: MailDeps = {
+    db: store.db,
+    clock,
+    policy: options.policy,
+    logger,
+    renderHeaders,
+    onQueued: () => worker?.kick(),
+  };
+  return { deps, worker };
+}

@@ -1,0 +1,109 @@
+import { appendAudit } from '../domain/audit/audit-log.js';
+import { settleLeased } from '../store/mail-outbox.js';
+import type { MailOutboxRow } from '../store/mail-schema.js';
+import type { SentMail } from './mail-sender.js';
+import type { WorkerOptions } from './worker.js';
+
+/** base·2^(attempt−1), capped, with ±20 % jitter so failing messages do not retry in lockstep. */
+export function backoffMs(
+  attempt: number,
+  base: number,
+  max: number,
+  random: () => number = Math.random,
+): number {
+  const delay = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+  return Math.round(delay * (0.8 + 0.4 * random()));
+}
+
+export type Settled = { row: MailOutboxRow; sent: SentMail } | { row: MailOutboxRow; error: unknown };
+
+function permanent(error: unknown): boolean {
+  const code = (error as { responseCode?: number }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+async function settle(options: WorkerOptions, owner: string, outcomes: Settled[]): Promise<void> {
+  const now = options.clock.now();
+  const nowIso = now.toISOString();
+  await options.db.transaction().execute(async (tx) => {
+    for (const outcome of outcomes) {
+      const { row } = outcome;
+      let change: Parameters<typeof settleLeased>[3];
+      let reason: string | null = null;
+      if ('sent' in outcome) {
+        const rejected =
+          outcome.sent.rejected.length > 0
+            ? `rejected by the server: ${outcome.sent.rejected.join(', ')}`
+            : null;
+        change = {
+          status: 'sent',
+          sent_at: nowIso,
+          smtp_message_id: outcome.sent.messageId,
+          last_error: rejected,
+          updated_at: nowIso,
+        };
+        reason = rejected;
+      } else {
+        reason = (outcome.error as Error).message.slice(0, 500);
+        const dead = row.attempts >= options.maxAttempts || permanent(outcome.error);
+        const next = new Date(
+          now.getTime() + backoffMs(row.attempts, options.retryBaseMs, options.retryMaxMs, options.random),
+        );
+        change = dead
+          ? { status: 'dead', last_error: reason, updated_at: nowIso }
+          : { status: 'failed', last_error: reason, next_attempt_at: next.toISOString(), updated_at: nowIso };
+      }
+      if (!(await settleLeased(tx, row.id, owner, change))) continue;
+      await appendAudit(tx, options.clock, {
+        tenantId: row.tenant_id,
+        userId: null,
+        clientId: null,
+        action: 'email.delivery',
+        decision: change.status ?? 'unknown',
+        reason,
+        details: {
+          message_id: row.id,
+          attempt: row.attempts,
+          recipients: JSON.parse(row.envelope_to) as string[],
+        },
+      });
+    }
+  });
+}
+
+/**
+ * Group commit: outcomes are recorded as soon as they are known, and those that arrive while a
+ * transaction is running share the next one. The window between the mail server's acceptance
+ * and our record of it (where a crash causes a resend) stays one transaction wide.
+ */
+export function settler(options: WorkerOptions, owner: string): (outcome: Settled) => Promise<void> {
+  type Entry = { outcome: Settled; done: () => void; failed: (error: unknown) => void };
+  let queue: Entry[] = [];
+  let running = false;
+  const drain = async () => {
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        await settle(
+          options,
+          owner,
+          batch.map((entry) => entry.outcome),
+        );
+        for (const entry of batch) entry.done();
+      } catch (error) {
+        for (const entry of batch) entry.failed(error);
+      }
+    }
+    // Set in the same turn as the emptiness check: a later push always starts a new drain.
+    running = false;
+  };
+  return (outcome) =>
+    new Promise<void>((done, failed) => {
+      queue.push({ outcome, done, failed });
+      if (!running) {
+        running = true;
+        void drain();
+      }
+    });
+}

@@ -1,0 +1,170 @@
+import type { Kysely } from 'kysely';
+import { appendAudit } from '../domain/audit/audit-log.js';
+import { maskAddresses } from '../domain/mail/mask.js';
+import type { CanonicalMessage } from '../domain/mail/message.js';
+import type { Clock } from '../lib/clock.js';
+import { newSecretToken } from '../lib/ids.js';
+import type { Logger } from '../lib/logger.js';
+import { expiredFinalLeases, leaseOutbox } from '../store/mail-outbox.js';
+import type { DialectTraits } from '../store/open-store.js';
+import type { Database } from '../store/schema.js';
+import { housekeep } from './housekeeping.js';
+import type { MailSender } from './mail-sender.js';
+import { outgoingMail } from './outgoing.js';
+import { type Settled, settler } from './settle.js';
+
+export { backoffMs } from './settle.js';
+
+/**
+ * Rows leased per round, per lane. With the default two lanes at most 16 messages are in flight,
+ * which also bounds how many one crash can cause to be sent twice (see docs/email.md).
+ */
+export const DEFAULT_BATCH = 8;
+
+export interface WorkerOptions {
+  readonly db: Kysely<Database>;
+  readonly traits: DialectTraits;
+  readonly clock: Clock;
+  readonly sender: MailSender;
+  readonly logger: Logger;
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly pollMs: number;
+  /** How long a lease lasts; a row whose worker died is retried after it (the duplicate window). */
+  readonly leaseMs?: number;
+  /** Rows leased (and sent concurrently) per round. */
+  readonly batch?: number;
+  /** Rounds run side by side, so connections stay busy while one round records its outcomes. */
+  readonly lanes?: number;
+  readonly random?: () => number;
+}
+
+export interface OutboxWorker {
+  /** Wakes an idle worker now (called after something was queued). */
+  kick(): void;
+  /** Stops leasing, lets the current round finish, then resolves. */
+  stop(): Promise<void>;
+}
+
+/** Dead-letters rows whose worker died during their last allowed attempt. */
+async function buryAbandoned(options: WorkerOptions): Promise<void> {
+  const nowIso = options.clock.now().toISOString();
+  for (const row of await expiredFinalLeases(options.db, nowIso, options.maxAttempts)) {
+    await options.db.transaction().execute(async (tx) => {
+      const changed = await tx
+        .updateTable('mail_outbox')
+        .set({
+          status: 'dead',
+          last_error: 'worker stopped during the last attempt',
+          lease_owner: null,
+          lease_until: null,
+          updated_at: nowIso,
+        })
+        .where('id', '=', row.id)
+        .where('status', '=', 'sending')
+        .where('lease_until', '<=', nowIso)
+        .executeTakeFirst();
+      if (Number(changed.numUpdatedRows) === 1)
+        await appendAudit(tx, options.clock, {
+          tenantId: row.tenant_id,
+          userId: null,
+          clientId: null,
+          action: 'email.delivery',
+          decision: 'dead',
+          reason: 'worker stopped during the last attempt',
+          details: { message_id: row.id, attempt: row.attempts },
+        });
+    });
+  }
+}
+
+/** One round: lease due rows, send them concurrently, record every outcome. Returns rows leased. */
+export async function deliverOnce(options: WorkerOptions, owner: string): Promise<number> {
+  const now = options.clock.now();
+  const rows = await leaseOutbox(options.db, options.traits, {
+    owner,
+    now: now.toISOString(),
+    until: new Date(now.getTime() + (options.leaseMs ?? 120_000)).toISOString(),
+    limit: options.batch ?? DEFAULT_BATCH,
+    maxAttempts: options.maxAttempts,
+  });
+  if (rows.length === 0) {
+    await buryAbandoned(options);
+    return 0;
+  }
+  const record = settler(options, owner);
+  await Promise.all(
+    rows.map(async (row) => {
+      let outcome: Settled;
+      try {
+        const message = JSON.parse(row.message) as CanonicalMessage;
+        const envelopeTo = JSON.parse(row.envelope_to) as string[];
+        outcome = { row, sent: await options.sender.send(outgoingMail(message, envelopeTo, row.id)) };
+      } catch (error) {
+        options.logger.warn(
+          {
+            messageId: row.id,
+            attempt: row.attempts,
+            to: maskAddresses(JSON.parse(row.envelope_to) as string[]),
+            err: (error as Error).message,
+          },
+          'email delivery attempt failed',
+        );
+        outcome = { row, error };
+      }
+      await record(outcome);
+    }),
+  );
+  return rows.length;
+}
+
+/** Runs rounds until stopped; idles `pollMs` between empty rounds; prunes expired state every minute. */
+export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
+  const owner = `worker_${newSecretToken(9)}`;
+  let stopped = false;
+  let kicked = false;
+  const wakers = new Set<() => void>();
+  let lastHousekeeping = 0;
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, options.pollMs);
+      wakers.add(done);
+    });
+  const wakeAll = () => {
+    for (const wake of [...wakers]) wake();
+  };
+  const lane = async () => {
+    while (!stopped) {
+      let leased = 0;
+      try {
+        leased = await deliverOnce(options, owner);
+        if (Date.now() - lastHousekeeping > 60_000) {
+          lastHousekeeping = Date.now();
+          await housekeep(options.db, options.clock.now());
+        }
+      } catch (error) {
+        options.logger.error({ err: error }, 'outbox worker round failed');
+      }
+      if (leased === 0 && !stopped && !kicked) await idle();
+      kicked = false;
+    }
+  };
+  const loop = Promise.all(Array.from({ length: options.lanes ?? 2 }, lane));
+  return {
+    kick() {
+      kicked = true;
+      wakeAll();
+    },
+    async stop() {
+      stopped = true;
+      wakeAll();
+      await loop;
+    },
+  };
+}

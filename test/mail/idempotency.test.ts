@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '../../src/domain/errors.js';
+import type { Principal } from '../../src/domain/principal.js';
+import { sendMessages } from '../../src/domain/mail/send.js';
+import { availableDialects, createTestStore } from '../support/stores.js';
+import { addTenant, mailDeps, message } from './mail-fixture.js';
+
+const dialects = await availableDialects();
+
+describe.each(dialects)('idempotent sends on %s', (dialect) => {
+  let store: Awaited<ReturnType<typeof createTestStore>>;
+  let tenant: Principal;
+  let other: Principal;
+  beforeAll(async () => {
+    store = await createTestStore(dialect);
+    tenant = await addTenant(store, 'acme');
+    other = await addTenant(store, 'globex');
+  });
+  afterAll(() => store.close());
+
+  const countRows = async (tenantId: string, prefix: string) =>
+    (
+      await store.db
+        .selectFrom('mail_outbox')
+        .select('idempotency_key')
+        .where('tenant_id', '=', tenantId)
+        .execute()
+    ).filter((r) => r.idempotency_key.startsWith(prefix));
+
+  it('2,000 concurrent sends over 100 keys queue exactly 100 messages, one per key, and 0 unexpected errors', async () => {
+    const deps = mailDeps(store);
+    const calls = Array.from({ length: 2000 }, (_, i) => i % 100).map((k) =>
+      sendMessages(deps, tenant, { tool: 'send_email', key: `conc-${k}`, items: [message(k)] }).then(
+        (r) => (r.replayed ? 'replayed' : 'sent'),
+        (e: unknown) =>
+          e instanceof DomainError && e.message.startsWith('idempotency_in_progress')
+            ? 'in_progress'
+            : `error: ${String(e)}`,
+      ),
+    );
+    const outcomes = await Promise.all(calls);
+    const tally = outcomes.reduce<Record<string, number>>(
+      (acc, o) => ({ ...acc, [o]: (acc[o] ?? 0) + 1 }),
+      {},
+    );
+    expect(Object.keys(tally).filter((k) => k.startsWith('error'))).toEqual([]);
+    expect(tally.sent).toBe(100);
+    const rows = await countRows(tenant.tenantId, 'conc-');
+    expect(rows).toHaveLength(100);
+    expect(new Set(rows.map((r) => r.idempotency_key)).size).toBe(100);
+    const audits = await store.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('tenant_id', '=', tenant.tenantId)
+      .where('decision', '=', 'queued')
+      .execute();
+    expect(audits).toHaveLength(100);
+  }, 120_000);
+
+  it('100 keys × 10 retries give exactly 100 rows, 100 submissions and 900 replays', async () => {
+    const deps = mailDeps(store);
+    let replays = 0;
+    for (let attempt = 0; attempt < 10; attempt += 1)
+      for (let k = 0; k < 100; k += 1) {
+        const result = await sendMessages(deps, tenant, {
+          tool: 'send_email',
+          key: `retry-${k}`,
+          items: [message(k)],
+        });
+        if (result.replayed) replays += 1;
+      }
+    expect(await countRows(tenant.tenantId, 'retry-')).toHaveLength(100);
+    expect(replays).toBe(900);
+  }, 120_000);
+
+  it('refuses a reused key with any changed field, and never leaks across tenants', async () => {
+    const deps = mailDeps(store);
+    const first = await sendMessages(deps, tenant, {
+      tool: 'send_email',
+      key: 'shared-key',
+      items: [message('a')],
+    });
+    for (const changed of [
+      { message: { ...message('a').message, subject: 'Other' } },
+      { message: { ...message('a').message, text: 'Other' } },
+      { message: { ...message('a').message, to: ['other@gitdate.ink'] } },
+      { message: { ...message('a').message, cc: ['cc@gitdate.ink'] } },
+    ])
+      await expect(
+        sendMessages(deps, tenant, { tool: 'send_email', key: 'shared-key', items: [changed] }),
+      ).rejects.toThrow(/idempotency_key_reused/);
+    // Another tenant may use the same key for different content: its own send, no replay, no conflict.
+    const theirs = await sendMessages(deps, other, {
+      tool: 'send_email',
+      key: 'shared-key',
+      items: [message('b')],
+    });
+    expect(theirs.replayed).toBe(false);
+    expect(theirs.results[0]?.message_id).not.toBe(first.results[0]?.message_id);
+    // The same key under the batch tool is a separate scope.
+    const batch = await sendMessages(deps, tenant, {
+      tool: 'send_batch_email',
+      key: 'shared-key',
+      items: [message('c')],
+    });
+    expect(batch.replayed).toBe(false);
+  });
+
+  it('rate limits per tenant with a clear error, and a refused call leaves its key unused', async () => {
+    const deps = mailDeps(store, { ratePerMinute: 2 });
+    const limited = await addTenant(store, `limited-${dialect}`);
+    await sendMessages(deps, limited, { tool: 'send_email', key: 'r1', items: [message(1)] });
+    await sendMessages(deps, limited, { tool: 'send_email', key: 'r2', items: [message(2)] });
+    await expect(
+      sendMessages(deps, limited, { tool: 'send_email', key: 'r3', items: [message(3)] }),
+    ).rejects.toThrow(/rate_limited: .* at most 2 emails per minute/);
+    const later = await sendMessages(mailDeps(store), limited, {
+      tool: 'send_email',
+      key: 'r3',
+      items: [message(3)],
+    });
+    expect(later.replayed).toBe(false);
+    await expect(
+      sendMessages(mailDeps(store, { quotaPerDay: 3 }), limited, {
+        tool: 'send_email',
+        key: 'r4',
+        items: [message(4)],
+      }),
+    ).rejects.toThrow(/quota_exceeded/);
+  });
+
+  it('dry-run queues nothing, records dry_run rows and audit entries, and does not use up the key', async () => {
+    const dry = mailDeps(store, { dryRun: true });
+    const result = await sendMessages(dry, tenant, {
+      tool: 'send_email',
+      key: 'dry-key',
+      items: [message('d')],
+    });
+    expect(result).toMatchObject({ dry_run: true, queued_count: 0 });
+    expect(result.note).toMatch(/nothing was queued/);
+    const rows = await store.db
+      .selectFrom('mail_outbox')
+      .select('status')
+      .where('idempotency_key', '=', 'dry-key')
+      .execute();
+    expect(rows.map((r) => r.status)).toEqual(['dry_run']);
+    const real = await sendMessages(mailDeps(store), tenant, {
+      tool: 'send_email',
+      key: 'dry-key',
+      items: [message('d')],
+    });
+    expect(real).toMatchObject({ dry_run: false, replayed: false, queued_count: 1 });
+  });
+
+  it('rejects blank, over-long and non-ASCII keys', async () => {
+    const deps = mailDeps(store);
+    for (const key of ['', '   ', 'x'.repeat(256), 'clé', 'a\nb'])
+      await expect(
+        sendMessages(deps, tenant, { tool: 'send_email', key, items: [message(1)] }),
+      ).rejects.toThrow(/idempotency_key must be/);
+  });
+});

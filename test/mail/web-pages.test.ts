@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendMessages } from '../../src/domain/mail/send.js';
+import { ALL_SCOPES } from '../../src/domain/scopes.js';
+import { ALEX, SAM, signIn } from '../oauth/support/flow.js';
+import { type OAuthTestServer, startOAuthServer } from '../oauth/support/oauth-server.js';
+import { formField, UserAgent } from '../oauth/support/user-agent.js';
+
+let server: OAuthTestServer;
+let messageId: string;
+beforeAll(async () => {
+  server = await startOAuthServer({
+    env: { WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$', WORKONWARD_MAIL_WORKER: '0' },
+  });
+  const tenant = await server.runtime.store.db
+    .selectFrom('tenants')
+    .select(['id', 'slug', 'name'])
+    .where('slug', '=', 'summit-ridge')
+    .executeTakeFirstOrThrow();
+  const principal = {
+    tenantId: tenant.id,
+    tenantSlug: tenant.slug,
+    tenantName: tenant.name,
+    userId: null,
+    clientId: 'chatgpt',
+    scopes: ALL_SCOPES,
+  };
+  const result = await sendMessages(server.runtime.env.mail, principal, {
+    tool: 'send_email',
+    key: 'web-1',
+    items: [{ message: { to: ['person@gitdate.ink'], subject: 'Bid #123 follow-up', text: 'Hello' } }],
+  });
+  messageId = result.results[0]?.message_id ?? '';
+});
+afterAll(() => server.stop());
+
+describe('Settings → Outbox and Audit log', () => {
+  it('shows an owner the queued message, lets them cancel it, and records the cancel in the audit log', async () => {
+    const ua = new UserAgent(server.url);
+    await signIn(server, ua, ALEX);
+    const outbox = await (await ua.get('/settings/outbox')).text();
+    expect(outbox).toContain('Bid #123 follow-up');
+    expect(outbox).toContain('person@gitdate.ink');
+    expect(outbox).toContain(`/settings/outbox/${messageId}/cancel`);
+    const csrf = formField(outbox, 'csrf');
+    expect((await ua.post(`/settings/outbox/${messageId}/cancel`, { csrf })).status).toBe(303);
+    expect(await (await ua.get('/settings/outbox')).text()).toContain('cancelled');
+    expect((await ua.post(`/settings/outbox/${messageId}/cancel`, { csrf })).status).toBe(409);
+    const audit = await (await ua.get('/settings/audit-log')).text();
+    expect(audit).toContain('email.outbox_cancel');
+    expect(audit).toContain('email.send_email');
+    expect(audit).toContain('person@gitdate.ink');
+    expect((await ua.post(`/settings/outbox/${messageId}/retry`, { csrf: 'forged' })).status).toBe(403);
+  });
+
+  it('refuses signed-out visitors, and never shows one tenant’s outbox to a user of another', async () => {
+    const anonymous = new UserAgent(server.url);
+    expect((await anonymous.get('/settings/audit-log')).status).toBe(303);
+    const member = new UserAgent(server.url);
+    await signIn(server, member, SAM);
+    const page = await member.get('/settings/outbox');
+    expect([200, 403]).toContain(page.status);
+    expect(await page.text()).not.toContain('Bid #123 follow-up');
+  });
+});
