@@ -1,0 +1,74 @@
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Config } from '../config/config.js';
+import type { Authenticate, ScopeChallenge } from '../mcp/authenticate.js';
+import type { McpEndpoint } from '../mcp/mcp-handler.js';
+import { readJsonBody } from './json-body.js';
+import { requestGuards } from './request-guards.js';
+
+export interface AppDependencies {
+  readonly config: Config;
+  readonly mcp: McpEndpoint;
+  readonly authenticate: Authenticate;
+  /** Throws unless the store answers. */
+  readonly ping: () => Promise<void>;
+  /** Logs an internal fault, returns the reference to show. */
+  readonly reportInternal: (error: unknown) => string;
+  /** Routes with their own headers (authorization server, pages), mounted before the generic middleware. */
+  readonly mountFirst?: (app: Hono) => void;
+  /** Refuses a request its token's scopes do not cover (403), on the parsed body. */
+  readonly scopeChallenge?: ScopeChallenge | undefined;
+}
+
+/** The MCP endpoint is served at both paths the seed documents use. */
+export const MCP_PATHS = ['/mcp', '/api/mcp'] as const;
+
+export function createApp(deps: AppDependencies): Hono {
+  const { config, mcp, authenticate } = deps;
+  const guard = requestGuards(config);
+  const app = new Hono();
+  deps.mountFirst?.(app);
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'no-referrer',
+    }),
+  );
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await deps.ping();
+      return c.json({ status: 'ready' });
+    } catch {
+      return c.json({ status: 'unavailable', reason: 'store unreachable' }, 503, { 'Retry-After': '5' });
+    }
+  });
+
+  for (const path of MCP_PATHS) {
+    const resource = `${config.oauth.issuer}${path}`;
+    app.all(path, async (c) => {
+      const rejected = guard(c.req.raw);
+      if (rejected !== undefined) return rejected;
+      const auth = await authenticate(c.req.raw, resource);
+      if (!auth.ok) return auth.response;
+      const body = await readJsonBody(c.req.raw, config.http.maxBodyBytes);
+      if (body?.ok === false) return body.response;
+      const challenged =
+        body === undefined ? undefined : deps.scopeChallenge?.(body.parsedBody, auth.authInfo, resource);
+      if (challenged !== undefined) return challenged;
+      return mcp.handler.fetch(c.req.raw, {
+        authInfo: auth.authInfo,
+        ...(body !== undefined && { parsedBody: body.parsedBody }),
+      });
+    });
+  }
+
+  app.notFound((c) =>
+    c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404),
+  );
+  app.onError((error, c) => c.json({ error: 'internal_error', reference: deps.reportInternal(error) }, 500));
+  return app;
+}

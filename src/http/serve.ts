@@ -1,0 +1,39 @@
+import { type ServerType, serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+
+export interface RunningServer {
+  readonly url: string;
+  /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then resolves. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function listen(app: Hono, host: string, port: number): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const server: ServerType = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
+      const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      resolve({
+        url: `http://${shownHost}:${info.port}`,
+        close: (graceMs = 10_000) =>
+          new Promise<void>((done) => {
+            const force = setTimeout(() => {
+              if ('closeAllConnections' in server) server.closeAllConnections();
+            }, graceMs);
+            force.unref();
+            // Idle keep-alive sockets would hold close() open; in-flight ones are left to finish and
+            // closed as soon as their response is done, not after the keep-alive timeout.
+            const sweep = setInterval(() => {
+              if ('closeIdleConnections' in server) server.closeIdleConnections();
+            }, 50);
+            sweep.unref();
+            server.close(() => {
+              clearTimeout(force);
+              clearInterval(sweep);
+              done();
+            });
+            if ('closeIdleConnections' in server) server.closeIdleConnections();
+          }),
+      });
+    });
+    server.once('error', reject);
+  });
+}

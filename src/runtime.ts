@@ -1,0 +1,131 @@
+import type { Config } from './config/config.js';
+import { CursorCodec } from './domain/crm/cursor.js';
+import { loadDemoData } from './domain/demo/load-demo.js';
+import type { Principal } from './domain/principal.js';
+import { ALL_SCOPES } from './domain/scopes.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { createLogger, internalFaultReporter, type Logger } from './lib/logger.js';
+import { packageVersion } from './lib/package-version.js';
+import { DEVELOPMENT_ROOT_KEY, KeyRing } from './lib/secrets.js';
+import { buildMcpServer, type McpSurface } from './mcp/build-server.js';
+import { ToolCatalog } from './mcp/tool-catalog.js';
+import { PROMPTS } from './prompts/registry.js';
+import { RESOURCE_TEMPLATES } from './resources/crm-resources.js';
+import { accountsRepository } from './store/accounts-repository.js';
+import { mailPolicy } from './domain/mail/policy.js';
+import { devMailboxSender } from './outbox/dev-mailbox.js';
+import { startMailRuntime } from './outbox/mail-runtime.js';
+import { offeredTools } from './tools/offered-tools.js';
+import type { MailSender } from './outbox/mail-sender.js';
+import { smtpSender } from './outbox/smtp-sender.js';
+import { openStore, type Store } from './store/open-store.js';
+import type { ToolEnvironment } from './tools/tool-context.js';
+import { TOOLS } from './tools/registry.js';
+
+export const VERSION = packageVersion();
+
+/** Everything the transports share, built once per process. */
+export interface Runtime {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly keys: KeyRing;
+  readonly env: ToolEnvironment;
+  readonly surface: McpSurface;
+  /** Delivers mail now: SMTP when configured, otherwise the dev mailbox. */
+  readonly mail: MailSender;
+  readonly reportInternal: (error: unknown) => string;
+  close(): Promise<void>;
+}
+
+export async function startRuntime(
+  config: Config,
+  options: { clock?: Clock; logger?: Logger } = {},
+): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  // A bad allowlist or sender refuses start-up before anything is opened.
+  const policy = mailPolicy(config.mail);
+  const store = openStore(config.store.url);
+  try {
+    const applied = await store.migrate();
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    if (config.env === 'development') {
+      const demo = await loadDemoData(store.db, clock);
+      if (demo.loaded.length > 0) logger.info({ tenants: demo.loaded }, 'demo data loaded');
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const keys = new KeyRing(config.oauth.signingKey ?? DEVELOPMENT_ROOT_KEY);
+  const mail =
+    config.mail.smtpUrl === undefined
+      ? devMailboxSender(store.db, clock, logger)
+      : smtpSender(config.mail.smtpUrl);
+  const mailRuntime = startMailRuntime({ config, policy, store, clock, logger, sender: mail });
+  const tools = offeredTools(TOOLS, config);
+  return {
+    config,
+    logger,
+    store,
+    clock,
+    keys,
+    env: { db: store.db, clock, cursors: new CursorCodec(keys), mail: mailRuntime.deps },
+    surface: {
+      tools,
+      catalog: new ToolCatalog(tools),
+      prompts: PROMPTS,
+      resources: RESOURCE_TEMPLATES,
+    },
+    mail,
+    reportInternal: internalFaultReporter(logger),
+    async close() {
+      await mailRuntime.worker?.stop();
+      await mail.close();
+      await store.close();
+    },
+  };
+}
+
+/** The principal of `WORKONWARD_MCP_AUTH=none`: the configured tenant (or the only one), every scope. */
+export async function localPrincipal(runtime: Runtime): Promise<Principal> {
+  const accounts = accountsRepository(runtime.store.db);
+  const wanted = runtime.config.tenant;
+  const tenants = await accounts.listTenants();
+  const tenant =
+    wanted === undefined
+      ? tenants.length === 1
+        ? tenants[0]
+        : undefined
+      : tenants.find((t) => t.slug === wanted);
+  if (tenant === undefined) {
+    const known =
+      tenants.map((t) => t.slug).join(', ') ||
+      'none yet (run `npx workonward-mcp demo load` or `tenant create`)';
+    throw new Error(
+      wanted === undefined
+        ? `WORKONWARD_MCP_TENANT is required with WORKONWARD_MCP_AUTH=none when the store holds ${tenants.length} tenants. Known tenants: ${known}.`
+        : `WORKONWARD_MCP_TENANT=${wanted} does not exist. Known tenants: ${known}.`,
+    );
+  }
+  return {
+    tenantId: tenant.id,
+    tenantSlug: tenant.slug,
+    tenantName: tenant.name,
+    userId: null,
+    clientId: null,
+    scopes: ALL_SCOPES,
+  };
+}
+
+export function buildServerFor(runtime: Runtime, fallbackPrincipal?: Principal) {
+  return buildMcpServer({
+    env: runtime.env,
+    surface: runtime.surface,
+    version: VERSION,
+    reportInternal: runtime.reportInternal,
+    ...(fallbackPrincipal !== undefined && { fallbackPrincipal }),
+  });
+}

@@ -1,0 +1,98 @@
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { createApp } from './http/app.js';
+import { listen } from './http/serve.js';
+import { fixedPrincipal } from './mcp/authenticate.js';
+import { createMcpEndpoint } from './mcp/mcp-handler.js';
+import type { AuthorizationServerOptions } from './oauth/authorization-server.js';
+import { buildServerFor, localPrincipal, type Runtime } from './runtime.js';
+import { type OAuthMode, oauthMode } from './serve-oauth.js';
+
+export interface Serving {
+  readonly url?: string;
+  /** Resolves when the transport ends by itself: on stdio, when the client closes stdin. */
+  readonly ended?: Promise<void>;
+  /** How many McpServer instances the HTTP pool has ever built (reported by the benchmark). */
+  readonly mcpServersBuilt?: () => number;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  /** Test-only seams of the authorization server (never set in production). */
+  readonly oauth?: AuthorizationServerOptions;
+}
+
+/** Starts the configured transport over an already started runtime. */
+export async function serveRuntime(runtime: Runtime, options: ServeOptions = {}): Promise<Serving> {
+  const { config, logger } = runtime;
+  if (config.transport === 'stdio') {
+    const principal = await localPrincipal(runtime);
+    const handle = serveStdio(() => buildServerFor(runtime, principal), {
+      onerror: (error) => {
+        logger.warn({ err: error }, 'stdio transport error');
+      },
+    });
+    logger.info({ tenant: principal.tenantSlug }, 'serving MCP on stdio');
+    // The stdio lifecycle ends when the client closes our stdin; background work must not keep us alive.
+    const ended = new Promise<void>((resolve) => {
+      process.stdin.once('end', resolve);
+      process.stdin.once('close', resolve);
+    });
+    return { ended, stop: () => handle.close() };
+  }
+
+  const { authenticate, mount, close: closeOAuth, scopeChallenge } = await authenticatorFor(runtime, options);
+  const mcp = createMcpEndpoint(() => buildServerFor(runtime), {
+    maxBodyBytes: config.http.maxBodyBytes,
+    // The SDK reports rejected client requests here too; those are the client's fault, not ours.
+    onerror: (error) => {
+      logger.debug({ err: error }, 'mcp request rejected');
+    },
+  });
+  const app = createApp({
+    config,
+    mcp,
+    authenticate,
+    ping: () => runtime.store.ping(),
+    reportInternal: runtime.reportInternal,
+    mountFirst: mount,
+    scopeChallenge,
+  });
+  const server = await listen(app, config.http.host, config.http.port);
+  logger.info(
+    { url: server.url, mcp: [`${server.url}/mcp`, `${server.url}/api/mcp`], auth: config.auth },
+    'serving MCP over HTTP',
+  );
+  if (config.env === 'development') process.stderr.write(developmentBanner(server.url, config));
+  return {
+    url: server.url,
+    mcpServersBuilt: () => mcp.pool.created,
+    stop: async () => {
+      await server.close();
+      await mcp.handler.close();
+      closeOAuth?.();
+    },
+  };
+}
+
+async function authenticatorFor(
+  runtime: Runtime,
+  options: ServeOptions,
+): Promise<Partial<OAuthMode> & Pick<OAuthMode, 'authenticate'>> {
+  if (runtime.config.auth === 'none') return { authenticate: fixedPrincipal(await localPrincipal(runtime)) };
+  return oauthMode(runtime, options.oauth);
+}
+
+/** A plain-text pointer for a person running `npm start`; the JSON log lines are for machines. */
+function developmentBanner(url: string, config: Runtime['config']): string {
+  const lines = [
+    '',
+    `  workonward-mcp is up (development). MCP endpoint: ${url}/mcp  (also ${url}/api/mcp)`,
+    config.auth === 'oauth'
+      ? `  Sign in at ${url}/ as alex@summitridge.example or sam@harborline.example;` +
+        (config.mail.smtpUrl === undefined ? ` codes arrive in ${url}/dev/mailbox.` : ' codes are emailed.')
+      : `  No sign-in: every request is tenant ${config.tenant ?? '(the only tenant)'}.`,
+    `  Connected apps: ${url}/settings/developer/connected-apps`,
+    '',
+  ];
+  return `${lines.join('\n')}\n`;
+}
