@@ -1,0 +1,221 @@
+/**
+ * PING8 email benchmark (separate from bench/run.ts): `node --import tsx bench/mail.ts [--messages N] [--seconds S]`.
+ *
+ * 1. Tool-call throughput over HTTP (in-process server, SQLite): preview_send, send_email in
+ *    dry-run, and send_email queued (worker off, so only the enqueue transaction is measured).
+ * 2. Worker delivery rate for N messages (default 10,000) to a local SMTP sink, beside a plain
+ *    nodemailer loop with the same pooled transport in the same run; prints the ratio (target ≥ 0.8).
+ */
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { systemClock } from '../src/lib/clock.js';
+import { createLogger } from '../src/lib/logger.js';
+import { smtpSender } from '../src/outbox/smtp-sender.js';
+import { DEFAULT_BATCH, deliverOnce } from '../src/outbox/worker.js';
+import { startTestServer } from '../test/support/server.js';
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '5' },
+    'skip-tools': { type: 'boolean', default: false },
+  },
+});
+const MESSAGES = Number(values.messages);
+const SECONDS = Number(values.seconds);
+const CONCURRENCY = 16;
+/** Messages in flight for both delivery contenders (the worker: 2 lanes × DEFAULT_BATCH). */
+const INFLIGHT = 2 * DEFAULT_BATCH;
+const ALLOW = {
+  WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$',
+  WORKONWARD_MAIL_FROM: 'PING8 <mail@gitdate.ink>',
+};
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
+
+async function callLoop(url: string, tool: string, args: (n: number) => Record<string, unknown>) {
+  const latencies: number[] = [];
+  let n = 0;
+  let errors = 0;
+  const end = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < end) {
+        const started = performance.now();
+        const response = await fetch(`${url}/mcp`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'mcp-protocol-version': '2025-06-18',
+          },
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'tools/call',
+            params: { name: tool, arguments: args(n++) },
+          }),
+        });
+        const text = await response.text();
+        if (!response.ok || text.includes('"isError":true')) errors += 1;
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const rate = latencies.length / SECONDS;
+  console.log(
+    `${tool.padEnd(28)} ${rate.toFixed(0).padStart(6)} calls/s  p50 ${percentile(latencies, 50).toFixed(1)} ms  p99 ${percentile(latencies, 99).toFixed(1)} ms  errors ${errors}`,
+  );
+}
+
+async function toolThroughput() {
+  const message = (n: number) => ({ to: ['person@gitdate.ink'], subject: `Bench ${n}`, text: `Body ${n}` });
+  const dry = await startTestServer({
+    env: { ...ALLOW, WORKONWARD_MCP_DRY_RUN: '1', WORKONWARD_MAIL_WORKER: '0' },
+  });
+  await callLoop(dry.url, 'preview_send', message);
+  await callLoop(dry.url, 'send_email', (n) => ({ ...message(n), idempotency_key: `dry-${n}` }));
+  await dry.stop();
+  const queued = await startTestServer({
+    env: {
+      ...ALLOW,
+      WORKONWARD_MAIL_WORKER: '0',
+      WORKONWARD_MAIL_RATE_PER_MINUTE: '100000',
+      WORKONWARD_MAIL_QUOTA_PER_DAY: '10000000',
+    },
+  });
+  console.log(
+    '(send_email below is queued: one transaction with claim, outbox row, audit entry and stored result)',
+  );
+  await callLoop(queued.url, 'send_email', (n) => ({ ...message(n), idempotency_key: `q-${n}` }));
+  await queued.stop();
+}
+
+async function smtpSink(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
+  let received = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        received += 1;
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    count: () => received,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
+
+async function plainNodemailer(url: string, count = MESSAGES): Promise<number> {
+  const transport = nodemailer.createTransport(url, { pool: true, maxConnections: 4 } as never);
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: INFLIGHT }, async () => {
+      while (next < count) {
+        const n = next++;
+        await transport.sendMail({
+          from: { name: 'PING8', address: 'mail@gitdate.ink' },
+          to: ['person@gitdate.ink'],
+          subject: `Plain ${n}`,
+          text: `Body ${n}`,
+          envelope: { from: 'mail@gitdate.ink', to: ['person@gitdate.ink'] },
+        });
+      }
+    }),
+  );
+  transport.close();
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function workerRate(url: string): Promise<number> {
+  const server = await startTestServer({
+    env: {
+      ...ALLOW,
+      WORKONWARD_MAIL_WORKER: '0',
+      WORKONWARD_MAIL_RATE_PER_MINUTE: '100000',
+      WORKONWARD_MAIL_QUOTA_PER_DAY: '10000000',
+    },
+  });
+  const { store, env } = server.runtime;
+  const principal = {
+    tenantId: (await store.db.selectFrom('tenants').select('id').limit(1).executeTakeFirstOrThrow()).id,
+    tenantSlug: 'x',
+    tenantName: 'x',
+    userId: null,
+    clientId: null,
+    scopes: [],
+  };
+  const { sendMessages } = await import('../src/domain/mail/send.js');
+  for (let i = 0; i < MESSAGES; i += 20) {
+    const items = Array.from({ length: Math.min(20, MESSAGES - i) }, (_, j) => ({
+      message: { to: ['person@gitdate.ink'], subject: `Worker ${i + j}`, text: `Body ${i + j}` },
+    }));
+    await sendMessages({ ...env.mail, clock: systemClock }, principal, {
+      tool: 'send_batch_email',
+      key: `w-${i}`,
+      items,
+    });
+  }
+  const sender = smtpSender(url);
+  const options = {
+    db: store.db,
+    traits: store.traits,
+    clock: systemClock,
+    sender,
+    logger: createLogger('silent'),
+    maxAttempts: 8,
+    retryBaseMs: 30_000,
+    retryMaxMs: 3_600_000,
+    pollMs: 10,
+    batch: DEFAULT_BATCH,
+  };
+  const started = performance.now();
+  // Two lanes, as the runtime worker runs them: one sends while the other records its outcomes.
+  const lane = async () => {
+    while ((await deliverOnce(options, 'bench')) > 0);
+  };
+  await Promise.all([lane(), lane()]);
+  const rate = MESSAGES / ((performance.now() - started) / 1000);
+  const unsent = await store.db
+    .selectFrom('mail_outbox')
+    .select('id')
+    .where('status', '!=', 'sent')
+    .execute();
+  if (unsent.length > 0) console.log(`WARNING: ${unsent.length} messages not sent`);
+  await sender.close();
+  await server.stop();
+  return rate;
+}
+
+console.log(
+  `# PING8 mail benchmark — ${SECONDS} s per tool scenario, ${CONCURRENCY} concurrent callers, ${MESSAGES} messages for delivery`,
+);
+if (!values['skip-tools']) await toolThroughput();
+const sink = await smtpSink();
+await plainNodemailer(sink.url, 300); // warm-up (JIT, sockets), not measured
+const plain = await plainNodemailer(sink.url);
+const worker = await workerRate(sink.url);
+console.log(`plain nodemailer loop        ${plain.toFixed(0).padStart(6)} msgs/s`);
+console.log(`outbox worker (lease→send→settle, audit per message) ${worker.toFixed(0)} msgs/s`);
+console.log(`ratio worker/plain           ${(worker / plain).toFixed(2)} (target ≥ 0.80)`);
+console.log(`SMTP sink received ${sink.count()} messages (expected ${2 * MESSAGES + 300})`);
+await sink.close();

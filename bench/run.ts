@@ -1,0 +1,315 @@
+/**
+ * `npm run bench [-- --rounds 3 --duration 10 --connections 10 --profile]`
+ *
+ * autocannon against, in the same run and interleaved round by round:
+ *   (a) a raw node:http JSON-RPC echo server (the baseline),
+ *   (b) our server's tools/call `projects.list` (a page of 20),
+ *   (c) our server's tools/call `bids.list` {status: negotiation, min_days_in_status: 14},
+ * each of (b) and (c) in both protocol eras (2025-11-25 stateless POST; 2026-07-28 with `_meta`
+ * and Mcp-Method/Mcp-Name), on a tenant with 10,000 projects and 50,000 bids. Both servers run
+ * in child processes; the server's RSS is read from /proc/<pid>/status after every load. Prints
+ * medians, ratios to the baseline and the RSS growth from the first round to the last. Prints
+ * figures only; it asserts nothing. With --profile the server child runs under --cpu-prof and the
+ * top self-time functions are summarised at the end (bench/profile-summary.ts).
+ */
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { summariseProfile } from './profile-summary.js';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    /** Another checkout (e.g. a git worktree of the commit before an optimisation) served alongside, same data, same rounds. */
+    compare: { type: 'string' },
+  },
+});
+const rounds = Number(values.rounds);
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const here = import.meta.dirname;
+// `npm run bench` runs the compiled JavaScript (dist/bench-run, plain node, as production runs
+// dist/); `node --import tsx bench/run.ts` runs the sources through tsx.
+const compiled = import.meta.filename.endsWith('.js');
+const sourceRoot = compiled ? path.resolve(here, '../../..') : path.resolve(here, '..');
+const results = path.join(sourceRoot, 'bench', 'results');
+mkdirSync(results, { recursive: true });
+
+interface Ready {
+  type: 'ready';
+  url: string;
+}
+interface Stats {
+  type: 'stats';
+  memory: NodeJS.MemoryUsage;
+  poolCreated: number;
+}
+
+function start(
+  script: string,
+  env: Record<string, string>,
+  execArgv: string[] = [],
+  root = here,
+): Promise<[ChildProcess, Ready]> {
+  const child = fork(path.join(root, compiled ? script.replace(/\.ts$/, '.js') : script), [], {
+    cwd: sourceRoot,
+    execArgv: [...(compiled ? [] : ['--import', 'tsx']), ...execArgv],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      reject(new Error(`${script} exited with ${code}`));
+    });
+    child.on('message', (message: Ready) => {
+      if (message.type === 'ready' || message.type === ('generated' as string)) resolve([child, message]);
+    });
+  });
+}
+
+function ask(child: ChildProcess, gc = false): Promise<Stats> {
+  return new Promise((resolve) => {
+    const listener = (message: Stats) => {
+      if (message.type !== 'stats') return;
+      child.off('message', listener);
+      resolve(message);
+    };
+    child.on('message', listener);
+    child.send({ type: 'stats', gc });
+  });
+}
+
+/** The process's user + system CPU time so far, in µs (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => {
+      resolve();
+    });
+    child.send({ type: 'stop' });
+  });
+}
+
+// ---- the data: generated once per day into bench/results (git-ignored), in its own process.
+const day = new Date().toISOString().slice(0, 10);
+const database = path.join(results, `bench-${day}.sqlite`);
+if (!existsSync(database)) {
+  for (const stale of ['', '-wal', '-shm']) rmSync(`${database}${stale}`, { force: true });
+  const [generator, done] = await start('server-child.ts', { BENCH_DB: database, BENCH_GENERATE: '1' });
+  console.log(`generated the bench tenant in ${(done as unknown as { ms: number }).ms} ms`);
+  await new Promise((resolve) => generator.once('exit', resolve));
+}
+
+const profileDir = path.join(results, 'profiles');
+if (values.profile) rmSync(profileDir, { recursive: true, force: true });
+const [echo, echoReady] = await start('echo-server.ts', {});
+const [server, serverReady] = await start('server-child.ts', { BENCH_DB: database }, [
+  '--expose-gc',
+  ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+]);
+
+// The comparison checkout is compiled the same way before it is started.
+if (values.compare !== undefined && compiled) {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'bench/tsconfig.json'], {
+    cwd: values.compare,
+    stdio: 'inherit',
+  });
+}
+const compare =
+  values.compare === undefined
+    ? undefined
+    : await start(
+        'server-child.ts',
+        { BENCH_DB: database },
+        ['--expose-gc'],
+        compiled ? path.join(values.compare, 'dist/bench-run/bench') : path.join(values.compare, 'bench'),
+      );
+
+// ---- the requests
+const ACCEPT = 'application/json, text/event-stream';
+const META = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': {},
+  'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1.0.0' },
+};
+const PROJECTS = { name: 'projects.list', arguments: { limit: 20 } };
+const BIDS = { name: 'bids.list', arguments: { status: 'negotiation', min_days_in_status: 14 } };
+const legacy = (params: { name: string }) => ({
+  headers: { 'content-type': 'application/json', accept: ACCEPT, 'mcp-protocol-version': '2025-11-25' },
+  body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params }),
+});
+const modern = (params: { name: string }) => ({
+  headers: {
+    'content-type': 'application/json',
+    accept: ACCEPT,
+    'mcp-protocol-version': '2026-07-28',
+    'mcp-method': 'tools/call',
+    'mcp-name': params.name,
+  },
+  body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...params, _meta: META } }),
+});
+
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+const mcpUrl = `${serverReady.url}/mcp`;
+const targets: Target[] = [
+  { name: '(a) raw node:http echo', url: echoReady.url, ...legacy(PROJECTS) },
+  { name: '(b) projects.list 2025-11-25', url: mcpUrl, ...legacy(PROJECTS) },
+  { name: '(b) projects.list 2026-07-28', url: mcpUrl, ...modern(PROJECTS) },
+  { name: '(c) bids.list 2025-11-25', url: mcpUrl, ...legacy(BIDS) },
+  { name: '(c) bids.list 2026-07-28', url: mcpUrl, ...modern(BIDS) },
+  ...(compare === undefined
+    ? []
+    : [
+        { name: '[before] projects.list 2025-11-25', url: `${compare[1].url}/mcp`, ...legacy(PROJECTS) },
+        { name: '[before] projects.list 2026-07-28', url: `${compare[1].url}/mcp`, ...modern(PROJECTS) },
+        { name: '[before] bids.list 2025-11-25', url: `${compare[1].url}/mcp`, ...legacy(BIDS) },
+        { name: '[before] bids.list 2026-07-28', url: `${compare[1].url}/mcp`, ...modern(BIDS) },
+      ]),
+].filter(
+  (target) => values.only === undefined || target.name.includes(values.only) || target.name.startsWith('(a)'),
+);
+
+// ---- what a client actually gets back (checked once, before the load)
+for (const target of targets) {
+  const response = await fetch(target.url, { method: 'POST', headers: target.headers, body: target.body });
+  const text = await response.text();
+  const json = text.startsWith('event:') ? (/^data: (.*)$/m.exec(text)?.[1] ?? '') : text;
+  const parsed = JSON.parse(json) as {
+    error?: unknown;
+    result?: { isError?: boolean; structuredContent?: Record<string, unknown[]> };
+  };
+  const items = Object.values(parsed.result?.structuredContent ?? {}).find(Array.isArray)?.length;
+  const verdict = parsed.error !== undefined || parsed.result?.isError === true ? 'ERROR' : 'ok';
+  console.log(
+    `${target.name.padEnd(34)} HTTP ${response.status} ${response.headers.get('content-type')} ${text.length} B, ${verdict}${items === undefined ? '' : `, ${items} items`}`,
+  );
+  if (verdict !== 'ok') throw new Error(`${target.name} answered ${text.slice(0, 400)}`);
+}
+
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Server CPU (user + system) per completed request: far less sensitive to a busy machine than req/s. */
+  cpu: number;
+  errors: number;
+  rss: number;
+}
+const samples = new Map<string, Sample[]>(targets.map((target) => [target.name, []]));
+/** The server's RSS and heap after each round, once after the load and once after a full GC. */
+const memoryAfterRound: { rss: number; rssAfterGc: number; heapAfterGc: number }[] = [];
+
+async function load(target: Target, seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: target.url,
+    method: 'POST',
+    headers: target.headers,
+    body: target.body,
+    connections,
+    duration: seconds,
+  });
+}
+
+// Warm-up: JIT, SQLite page cache, pool instances.
+for (const target of targets) await load(target, 2);
+
+const pidOf = (target: Target) =>
+  target.url === echoReady.url
+    ? echo.pid!
+    : target.url.startsWith(serverReady.url)
+      ? server.pid!
+      : compare![0].pid!;
+
+for (let round = 1; round <= rounds; round += 1) {
+  for (const target of targets) {
+    const pid = pidOf(target);
+    const cpuBefore = cpuMicros(pid);
+    const result = await load(target, duration);
+    const sample = {
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      cpu: (cpuMicros(pid) - cpuBefore) / Math.max(result.requests.total, 1),
+      errors: result.errors + result.non2xx + result.timeouts,
+      rss: rssMb(pid),
+    };
+    samples.get(target.name)!.push(sample);
+    console.log(
+      `round ${round} ${target.name.padEnd(34)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  CPU ${sample.cpu.toFixed(0)} µs/req  RSS ${sample.rss.toFixed(0)} MB${sample.errors > 0 ? `  ERRORS ${sample.errors}` : ''}`,
+    );
+  }
+  const rss = rssMb(server.pid!);
+  const stats = await ask(server, true);
+  memoryAfterRound.push({
+    rss,
+    rssAfterGc: rssMb(server.pid!),
+    heapAfterGc: stats.memory.heapUsed / 1048576,
+  });
+}
+
+// ---- report
+const median = (numbers: number[]) => {
+  const sorted = [...numbers].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const baseline = samples.get(targets[0]!.name)!;
+const baselineRps = median(baseline.map((s) => s.rps));
+const baselineCpu = median(baseline.map((s) => s.cpu));
+console.log(
+  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), server and load generator on one machine; load average ${os.loadavg()[0]?.toFixed(1)}`,
+);
+console.log(
+  '| target | req/s | × raw (req/s) | p50 ms | p99 ms | server CPU µs/req | × raw (CPU) | server RSS MB after load |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const target of targets) {
+  const list = samples.get(target.name)!;
+  const rps = median(list.map((s) => s.rps));
+  const cpu = median(list.map((s) => s.cpu));
+  console.log(
+    `| ${target.name} | ${rps.toFixed(0)} | ${(rps / baselineRps).toFixed(3)} | ${median(list.map((s) => s.p50))} | ${median(list.map((s) => s.p99))} | ${cpu.toFixed(0)} | ${(baselineCpu / cpu).toFixed(3)} | ${median(list.map((s) => s.rss)).toFixed(0)} |`,
+  );
+}
+const stats = await ask(server, true);
+const first = memoryAfterRound[0]!;
+const last = memoryAfterRound.at(-1)!;
+console.log(
+  `\nserver memory after each round (RSS after load / RSS after full GC / heap used after GC, MB): ${memoryAfterRound
+    .map((m) => `${m.rss.toFixed(0)} / ${m.rssAfterGc.toFixed(0)} / ${m.heapAfterGc.toFixed(1)}`)
+    .join(' → ')}`,
+);
+console.log(
+  `growth from round 1 to round ${rounds} after GC: RSS ${(last.rssAfterGc - first.rssAfterGc).toFixed(1)} MB, heap ${(last.heapAfterGc - first.heapAfterGc).toFixed(1)} MB; McpServer instances ever built (pool.created): ${stats.poolCreated}`,
+);
+
+await stop(echo);
+await stop(server);
+if (compare !== undefined) await stop(compare[0]);
+if (values.profile) {
+  console.log('\nserver CPU profile, top self time:');
+  console.log(summariseProfile(profileDir));
+}

@@ -1,0 +1,56 @@
+/**
+ * The real server, in its own process so its RSS and CPU profile are its own. Started by
+ * bench/run.ts with an IPC channel. With BENCH_GENERATE=1 it writes the benchmark tenant into the
+ * SQLite file named by BENCH_DB and exits; otherwise it serves HTTP on an ephemeral loopback port
+ * through `serveRuntime` itself (WORKONWARD_MCP_AUTH=none), and answers `stats` (memory, pool size)
+ * and `stop` messages.
+ */
+import { loadConfig } from '../src/config/load.js';
+import { createLogger } from '../src/lib/logger.js';
+import { startRuntime } from '../src/runtime.js';
+import { serveRuntime } from '../src/serve.js';
+import { BENCH_TENANT, generateBenchTenant } from './generate.js';
+
+const database = process.env.BENCH_DB ?? '';
+const config = loadConfig({
+  WORKONWARD_ENV: 'production',
+  WORKONWARD_MCP_TRANSPORT: 'http',
+  WORKONWARD_MCP_AUTH: 'none',
+  WORKONWARD_MCP_HOST: '127.0.0.1',
+  WORKONWARD_MCP_PORT: '0',
+  WORKONWARD_MCP_TENANT: BENCH_TENANT,
+  WORKONWARD_DATABASE_URL: `sqlite:${database}`,
+  WORKONWARD_LOG_LEVEL: 'warn',
+});
+const logger = createLogger('warn');
+const runtime = await startRuntime(config, { logger });
+if (process.env.BENCH_GENERATE === '1') {
+  // A separate first process writes the data, so the serving process's RSS is not the generator's.
+  const started = Date.now();
+  const generated = await generateBenchTenant(runtime.store.db, new Date());
+  await runtime.close();
+  process.send?.({ type: 'generated', generated, ms: Date.now() - started });
+  process.exit(0);
+}
+
+const serving = await serveRuntime(runtime);
+
+type Message = { type: 'stats'; gc?: boolean } | { type: 'stop' };
+process.on('message', (message: Message) => {
+  if (message.type === 'stats') {
+    if (message.gc === true) globalThis.gc?.();
+    const memory = process.memoryUsage();
+    process.send?.({ type: 'stats', memory, poolCreated: serving.mcpServersBuilt?.() ?? 0 });
+  } else {
+    void (async () => {
+      await serving.stop();
+      await runtime.close();
+      // A normal exit writes the --cpu-prof profile.
+      process.exit(0);
+    })();
+  }
+});
+process.send?.({ type: 'ready', url: serving.url });
+
+// Never outlive the benchmark runner.
+process.on('disconnect', () => process.exit(0));

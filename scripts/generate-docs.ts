@@ -1,0 +1,30 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { renderConfigurationDoc } from '../src/config/docs.js';
+import { renderToolsDoc } from '../src/docs/tools-doc.js';
+
+/** Writes the generated docs; with --check, fails (exit 1) if a committed doc differs from the source. */
+const generated: Record<string, string> = {
+  'docs/configuration.md': renderConfigurationDoc(),
+  'docs/tools.md': renderToolsDoc(),
+};
+
+const check = process.argv.includes('--check');
+let drift = false;
+for (const [file, content] of Object.entries(generated)) {
+  if (check) {
+    let current = '';
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      // A missing file is drift too.
+    }
+    if (current !== content) {
+      drift = true;
+      console.error(`${file} is out of date with its source. Run \`npm run docs\` and commit the result.`);
+    }
+  } else {
+    writeFileSync(file, content);
+    console.log(`wrote ${file}`);
+  }
+}
+process.exitCode = drift ? 1 : 0;
