@@ -1,4 +1,4 @@
-import { type Kysely, type Transaction, sql } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -105,12 +105,14 @@ export async function releaseIdempotencyKey(
     .execute();
 }
 
-/** Forgets keys past their retention. */
+/** Forgets keys past their retention, unless a live call still holds the claim. */
 export async function pruneIdempotencyKeys(db: Executor, now: string): Promise<number> {
+  // Built with eb.or, never raw SQL: a raw `a or b` after `.where(...)` compiles unparenthesised,
+  // and `x and a or b` once deleted every completed key whose claim window had passed.
   const deleted = await db
     .deleteFrom('mail_idempotency')
     .where('expires_at', '<=', now)
-    .where(sql<boolean>`state = 'done' or claimed_until <= ${now}`)
+    .where((eb) => eb.or([eb('state', '=', 'done'), eb('claimed_until', '<=', now)]))
     .executeTakeFirst();
   return Number(deleted.numDeletedRows);
 }

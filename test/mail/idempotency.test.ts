@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
 import type { Principal } from '../../src/domain/principal.js';
 import { sendMessages } from '../../src/domain/mail/send.js';
+import { housekeep } from '../../src/outbox/housekeeping.js';
 import { availableDialects, createTestStore } from '../support/stores.js';
 import { addTenant, mailDeps, message } from './mail-fixture.js';
 
@@ -72,6 +73,25 @@ describe.each(dialects)('idempotent sends on %s', (dialect) => {
     expect(await countRows(tenant.tenantId, 'retry-')).toHaveLength(100);
     expect(replays).toBe(900);
   }, 120_000);
+
+  it('a retry hours later, after housekeeping ran, replays instead of sending again', async () => {
+    let now = Date.now();
+    const deps = mailDeps(store, {}, { now: () => new Date(now) });
+    const first = await sendMessages(deps, tenant, {
+      tool: 'send_email',
+      key: 'late-retry',
+      items: [message('late')],
+    });
+    now += 6 * 3_600_000; // long past the call's claim window, well within the 24 h retention
+    await housekeep(store.db, new Date(now));
+    const again = await sendMessages(deps, tenant, {
+      tool: 'send_email',
+      key: 'late-retry',
+      items: [message('late')],
+    });
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(await countRows(tenant.tenantId, 'late-retry')).toHaveLength(1);
+  });
 
   it('refuses a reused key with any changed field, and never leaks across tenants', async () => {
     const deps = mailDeps(store);
