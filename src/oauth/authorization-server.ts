@@ -6,7 +6,7 @@ import type { KeyRing } from '../lib/secrets.js';
 import type { TokenVerifier } from './token-verifier-contract.js';
 import type { Store } from '../store/open-store.js';
 import { auditGrant, installAuditHooks, revocationAudit } from './audit-hooks.js';
-import { codeFlowOnly, defaultScope } from './default-scope.js';
+import { advertiseCodeFlowOnly, codeFlowOnly, defaultScope } from './default-scope.js';
 import { errorPage } from './error-page.js';
 import { loadSigningKeys } from './key-store.js';
 import { type MetadataFetchOptions, metadataFetch } from './metadata-fetch.js';
@@ -97,6 +97,7 @@ export async function createAuthorizationServer(
   provider.use(pageHeaders);
   provider.use(noRedirectBeforeSignIn);
   provider.use(codeFlowOnly);
+  provider.use(advertiseCodeFlowOnly);
   provider.use(defaultScope((id) => provider.Client.find(id)));
   provider.use(registrationPolicy(new RateLimiter(options.registrationsPerMinute ?? 20, 60_000)));
   provider.use(

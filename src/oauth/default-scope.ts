@@ -55,3 +55,13 @@ export const codeFlowOnly: Middleware = async (ctx, next) => {
   }
   await next();
 };
+
+/** The metadata documents say what codeFlowOnly lets through: the engine lists every mode it knows. */
+export const advertiseCodeFlowOnly: Middleware = async (ctx, next) => {
+  await next();
+  const isMetadata =
+    ctx.path === '/.well-known/oauth-authorization-server' ||
+    ctx.path === '/.well-known/openid-configuration';
+  if (isMetadata && ctx.status === 200 && typeof ctx.body === 'object' && ctx.body !== null)
+    (ctx.body as Record<string, unknown>).response_modes_supported = ['query'];
+};

@@ -60,6 +60,19 @@ function policy() {
   return prompts;
 }
 
+/**
+ * The engine's cookies are path-scoped (an interaction's own path), so `__Host-` is impossible;
+ * over https they are `__Secure-` prefixed, which a plain-http page can neither set nor overwrite.
+ */
+function engineCookieNames(issuer: string) {
+  const prefix = new URL(issuer).protocol === 'https:' ? '__Secure-' : '';
+  return {
+    session: `${prefix}wo_oauth_session`,
+    interaction: `${prefix}wo_interaction`,
+    resume: `${prefix}wo_interaction_resume`,
+  };
+}
+
 /** oidc-provider configuration: only policy here, the protocol is the engine's. */
 export function providerConfiguration(settings: ProviderSettings): Record<string, unknown> {
   const { issuer, db } = settings;
@@ -104,7 +117,7 @@ export function providerConfiguration(settings: ProviderSettings): Record<string
     pkce: { required: () => true },
     cookies: {
       keys: [settings.keys.derive('oauth/cookies').toString('base64url')],
-      names: { session: 'wo_oauth_session', interaction: 'wo_interaction', resume: 'wo_interaction_resume' },
+      names: engineCookieNames(issuer),
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
@@ -166,6 +179,10 @@ export function providerConfiguration(settings: ProviderSettings): Record<string
       },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: false },
+      // Off, not half-on: the MCP endpoint accepts only Bearer tokens, so a DPoP-bound token would
+      // not be held to its key there; and pushed requests would skip the authorize-time policy.
+      dPoP: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
       clientIdMetadataDocument: {
         enabled: true,
         ack: 'draft-02',

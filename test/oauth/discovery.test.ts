@@ -40,6 +40,10 @@ describe('authorization server metadata', () => {
       expect(metadata.client_id_metadata_document_supported).toBe(true);
       expect(metadata.registration_endpoint).toBe(`${server.url}/oauth/register`);
       expect(metadata.response_types_supported).toEqual(['code']);
+      expect(metadata.response_modes_supported).toEqual(['query']); // fragment and form_post are refused
+      // Nothing advertised that the MCP endpoint or the authorize policy would not honour.
+      expect(metadata).not.toHaveProperty('dpop_signing_alg_values_supported');
+      expect(metadata).not.toHaveProperty('pushed_authorization_request_endpoint');
       expect(metadata.token_endpoint_auth_methods_supported).toContain('none');
       expect(metadata.scopes_supported).toEqual(expect.arrayContaining([...ALL_SCOPES, 'openid', 'email']));
       for (const key of [

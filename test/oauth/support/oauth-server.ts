@@ -10,7 +10,7 @@ import { TEST_NOW } from '../../support/server.js';
 import { createTestDatabase, type Dialect } from '../../support/stores.js';
 
 export interface OAuthTestServer {
-  /** The issuer: `http://127.0.0.1:<port>`. */
+  /** Where the server listens: `http://127.0.0.1:<port>` (also the issuer, unless `httpsIssuer`). */
   readonly url: string;
   readonly runtime: Runtime;
   readonly config: Config;
@@ -39,6 +39,8 @@ export async function startOAuthServer(
     env?: Record<string, string>;
     oauth?: AuthorizationServerOptions;
     logger?: Logger;
+    /** Announce an https issuer (as behind a TLS proxy) while the test talks plain http to `url`. */
+    httpsIssuer?: boolean;
   } = {},
 ): Promise<OAuthTestServer> {
   const database = await createTestDatabase(options.dialect ?? 'sqlite');
@@ -51,6 +53,7 @@ export async function startOAuthServer(
     WORKONWARD_DATABASE_URL: database.url,
     WORKONWARD_LOG_LEVEL: 'silent',
     WORKONWARD_MAIL_FROM: 'BuildWorkPro <no-reply@buildworkpro.example>',
+    ...(options.httpsIssuer === true && { WORKONWARD_MCP_OAUTH_ISSUER: `https://127.0.0.1:${String(port)}` }),
     ...options.env,
   });
   const runtime = await startRuntime(config, {
@@ -60,7 +63,7 @@ export async function startOAuthServer(
   // Suites sign the same demo users in many times; the per-address limit is tested on its own.
   const serving = await serveRuntime(runtime, { oauth: { signInCodesPerAddress: 1000, ...options.oauth } });
   return {
-    url: config.oauth.issuer,
+    url: config.oauth.issuer.replace(/^https:/, 'http:'),
     runtime,
     config,
     async stop() {
