@@ -180,4 +180,37 @@ describe.each(dialects)('outbox worker on %s', (dialect) => {
     await deliverOnce(options(clock, ok.sender), 'other');
     expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
+  it('dead-letters (and audits) a row whose worker died during its last allowed attempt', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-24T12:00:00Z'));
+    const deps = mailDeps(store, {}, clock);
+    const { results } = await sendMessages(deps, tenant, {
+      tool: 'send_email',
+      key: `last-attempt-${dialect}`,
+      items: [message('last')],
+    });
+    const id = results[0]?.message_id ?? '';
+    const hang: MailSender = { send: () => new Promise(() => undefined), close: () => Promise.resolve() };
+    void deliverOnce(options(clock, hang, { leaseMs: 60_000, maxAttempts: 1 }), 'dying');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await row(id)).toMatchObject({ status: 'sending', attempts: 1 });
+
+    const ok = recordingSender();
+    await deliverOnce(options(clock, ok.sender, { maxAttempts: 1 }), 'other');
+    expect((await row(id)).status).toBe('sending'); // its lease still runs: the worker may be alive
+    clock.advance(60_000);
+    expect(await deliverOnce(options(clock, ok.sender, { maxAttempts: 1 }), 'other')).toBe(0);
+    expect(await row(id)).toMatchObject({
+      status: 'dead',
+      last_error: 'worker stopped during the last attempt',
+      lease_owner: null,
+    });
+    expect(ok.sent).toEqual([]); // never sent again after the limit
+    const audit = await store.db
+      .selectFrom('audit_log')
+      .select(['decision', 'details'])
+      .where('action', '=', 'email.delivery')
+      .where('details', 'like', `%${id}%`)
+      .execute();
+    expect(audit.map((a) => a.decision)).toEqual(['dead']);
+  });
 });
