@@ -189,6 +189,29 @@ describe('email tools over HTTP', () => {
     expect(smtp.received.every((m) => m.envelope.to.every((to) => to.endsWith('@gitdate.ink')))).toBe(true);
   });
 
+  it('get_send_status: exactly one reference, and an unknown one is not found, each with a hint', async () => {
+    const { client } = await setup({});
+    const text = (result: Awaited<ReturnType<typeof client.callTool>>) => JSON.stringify(result.content);
+    for (const args of [{}, { message_id: 'msg_x', idempotency_key: 'k' }]) {
+      const result = await client.callTool({ name: 'get_send_status', arguments: args });
+      expect(result.isError).toBe(true);
+      expect(text(result)).toMatch(/exactly one of message_id or idempotency_key/);
+    }
+    const unknownId = await client.callTool({
+      name: 'get_send_status',
+      arguments: { message_id: 'msg_nope' },
+    });
+    expect(unknownId.isError).toBe(true);
+    expect(text(unknownId)).toMatch(/msg_nope/);
+    expect(text(unknownId)).toMatch(/Check the value/);
+    const unknownKey = await client.callTool({
+      name: 'get_send_status',
+      arguments: { idempotency_key: 'never-sent' },
+    });
+    expect(unknownKey.isError).toBe(true);
+    expect(text(unknownKey)).toMatch(/never-sent/);
+  });
+
   it('an invalid or catastrophic allowlist stops start-up', async () => {
     await expect(
       startTestServer({ env: { WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '(a*)*@x\\.com$' } }),
