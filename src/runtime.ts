@@ -63,7 +63,8 @@ export async function startRuntime(
   const mail =
     config.mail.smtpUrl === undefined
       ? devMailboxSender(store.db, clock, logger)
-      : smtpSender(config.mail.smtpUrl);
+      : // A quarter of the lease: even a stall in every phase of one attempt ends inside it.
+        smtpSender(config.mail.smtpUrl, { timeoutMs: Math.floor(config.mail.leaseMs / 4) });
   const mailRuntime = startMailRuntime({ config, policy, store, clock, logger, sender: mail });
   const tools = offeredTools(TOOLS, config);
   return {

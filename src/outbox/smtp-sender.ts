@@ -2,9 +2,23 @@ import nodemailer from 'nodemailer';
 import type { MailSender, OutgoingMail, SentMail } from './mail-sender.js';
 import { messageOptions } from './compose.js';
 
-/** Sends through the SMTP server at WORKONWARD_SMTP_URL with a pooled connection. */
-export function smtpSender(url: string): MailSender {
-  const transport = nodemailer.createTransport(url, { pool: true, maxConnections: 4 } as never);
+/**
+ * Sends through the SMTP server at WORKONWARD_SMTP_URL with a pooled connection. A stalled
+ * server fails the attempt after `timeoutMs` of silence (connect, greeting or any reply), so an
+ * attempt always ends well inside its lease: nodemailer's own defaults wait up to 10 minutes,
+ * long after the lease lapsed and the row could be leased, and sent, a second time.
+ */
+export function smtpSender(url: string, options: { timeoutMs: number }): MailSender {
+  // Transport options go in the first argument with the URL: a second argument would only be
+  // default message fields (an earlier version passed `pool` there and never pooled).
+  const transport = nodemailer.createTransport({
+    url,
+    pool: true,
+    maxConnections: 4,
+    connectionTimeout: options.timeoutMs,
+    greetingTimeout: options.timeoutMs,
+    socketTimeout: options.timeoutMs,
+  } as never);
   return {
     async send(mail: OutgoingMail): Promise<SentMail> {
       const info = (await transport.sendMail(messageOptions(mail))) as {
