@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type Kysely, type Transaction, sql } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import type { MailOutboxRow, OutboxStatus } from './mail-schema.js';
 import type { DialectTraits } from './open-store.js';
 import type { Database } from './schema.js';
@@ -47,31 +47,40 @@ export function listOutbox(
 }
 
 /**
- * Leases up to `limit` due rows for `owner` in one conditional UPDATE: rows queued or failed and
- * due, or `sending` rows whose lease expired (their worker died). On PostgreSQL the candidate
- * rows are picked `FOR UPDATE SKIP LOCKED`, so concurrent workers never lease the same row; the
- * outer WHERE re-checks the state, so a row changed meanwhile is skipped, never sent twice.
+ * Leases up to `limit` due rows for `owner` in one conditional UPDATE: `sending` rows whose lease
+ * expired (their worker died), then failed rows due for a retry, then queued rows, oldest first.
+ * Each state is one index range that stops after `limit` rows; an OR across the states (in the
+ * candidates or as a re-check in the UPDATE) made both databases gather every due row on each
+ * lease, quadratic in the backlog. Candidates are picked and updated in one statement: SQLite
+ * runs it alone; PostgreSQL picks them `FOR UPDATE SKIP LOCKED` (re-checking a row changed
+ * meanwhile), so concurrent workers never lease the same row.
  */
 export async function leaseOutbox(
   db: Executor,
   traits: DialectTraits,
   lease: { owner: string; now: string; until: string; limit: number; maxAttempts: number },
 ): Promise<MailOutboxRow[]> {
-  const due = (eb: ExpressionBuilder<Database, 'mail_outbox'>) =>
-    eb.and([
-      eb('attempts', '<', lease.maxAttempts),
-      eb.or([
-        eb.and([eb('status', 'in', ['queued', 'failed']), eb('next_attempt_at', '<=', lease.now)]),
-        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<=', lease.now)]),
-      ]),
-    ]);
-  let candidates = db
-    .selectFrom('mail_outbox')
+  const oldest = (status: OutboxStatus, dueColumn: 'next_attempt_at' | 'lease_until') => {
+    let rows = db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('status', '=', status)
+      .where(dueColumn, '<=', lease.now)
+      .where('attempts', '<', lease.maxAttempts)
+      .orderBy('next_attempt_at')
+      .limit(lease.limit);
+    if (traits.skipLocked) rows = rows.forUpdate().skipLocked();
+    return db.selectFrom(rows.as(status)).select('id');
+  };
+  const candidates = db
+    .selectFrom(
+      oldest('sending', 'lease_until')
+        .unionAll(oldest('failed', 'next_attempt_at'))
+        .unionAll(oldest('queued', 'next_attempt_at'))
+        .as('due'),
+    )
     .select('id')
-    .where(due)
-    .orderBy('next_attempt_at')
     .limit(lease.limit);
-  if (traits.skipLocked) candidates = candidates.forUpdate().skipLocked();
   return db
     .updateTable('mail_outbox')
     .set({
@@ -82,7 +91,6 @@ export async function leaseOutbox(
       updated_at: lease.now,
     })
     .where('id', 'in', candidates)
-    .where(due)
     .returningAll()
     .execute();
 }
