@@ -1,4 +1,4 @@
-import { appendAudit } from '../domain/audit/audit-log.js';
+import { type AuditEntry, appendAudits } from '../domain/audit/audit-log.js';
 import { settleLeased } from '../store/mail-outbox.js';
 import type { MailOutboxRow } from '../store/mail-schema.js';
 import type { SentMail } from './mail-sender.js';
@@ -22,10 +22,18 @@ function permanent(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
-async function settle(options: WorkerOptions, owner: string, outcomes: Settled[]): Promise<void> {
+/**
+ * Records a round's outcomes in one transaction, once its last send has returned: one commit (an
+ * fsync under synchronous=FULL) per round rather than per message. The window between the mail
+ * server's acceptance and our record of it, where a crash causes a resend, is therefore the rest
+ * of the round: bounded by the SMTP silence timeout (a quarter of the lease) and by the round's
+ * size, never more messages than were in flight.
+ */
+export async function settleRound(options: WorkerOptions, owner: string, outcomes: Settled[]): Promise<void> {
   const now = options.clock.now();
   const nowIso = now.toISOString();
   await options.db.transaction().execute(async (tx) => {
+    const audits: AuditEntry[] = [];
     for (const outcome of outcomes) {
       const { row } = outcome;
       let change: Parameters<typeof settleLeased>[3];
@@ -54,7 +62,7 @@ async function settle(options: WorkerOptions, owner: string, outcomes: Settled[]
           : { status: 'failed', last_error: reason, next_attempt_at: next.toISOString(), updated_at: nowIso };
       }
       if (!(await settleLeased(tx, row.id, owner, change))) continue;
-      await appendAudit(tx, options.clock, {
+      audits.push({
         tenantId: row.tenant_id,
         userId: null,
         clientId: null,
@@ -68,42 +76,6 @@ async function settle(options: WorkerOptions, owner: string, outcomes: Settled[]
         },
       });
     }
+    await appendAudits(tx, options.clock, audits);
   });
-}
-
-/**
- * Group commit: outcomes are recorded as soon as they are known, and those that arrive while a
- * transaction is running share the next one. The window between the mail server's acceptance
- * and our record of it (where a crash causes a resend) stays one transaction wide.
- */
-export function settler(options: WorkerOptions, owner: string): (outcome: Settled) => Promise<void> {
-  type Entry = { outcome: Settled; done: () => void; failed: (error: unknown) => void };
-  let queue: Entry[] = [];
-  let running = false;
-  const drain = async () => {
-    while (queue.length > 0) {
-      const batch = queue;
-      queue = [];
-      try {
-        await settle(
-          options,
-          owner,
-          batch.map((entry) => entry.outcome),
-        );
-        for (const entry of batch) entry.done();
-      } catch (error) {
-        for (const entry of batch) entry.failed(error);
-      }
-    }
-    // Set in the same turn as the emptiness check: a later push always starts a new drain.
-    running = false;
-  };
-  return (outcome) =>
-    new Promise<void>((done, failed) => {
-      queue.push({ outcome, done, failed });
-      if (!running) {
-        running = true;
-        void drain();
-      }
-    });
 }

@@ -11,7 +11,7 @@ import type { Database } from '../store/schema.js';
 import { housekeep } from './housekeeping.js';
 import type { MailSender } from './mail-sender.js';
 import { outgoingMail } from './outgoing.js';
-import { type Settled, settler } from './settle.js';
+import { type Settled, settleRound } from './settle.js';
 
 export { backoffMs } from './settle.js';
 
@@ -93,14 +93,12 @@ export async function deliverOnce(options: WorkerOptions, owner: string): Promis
     await buryAbandoned(options);
     return 0;
   }
-  const record = settler(options, owner);
-  await Promise.all(
-    rows.map(async (row) => {
-      let outcome: Settled;
+  const outcomes = await Promise.all(
+    rows.map(async (row): Promise<Settled> => {
       try {
         const message = JSON.parse(row.message) as CanonicalMessage;
         const envelopeTo = JSON.parse(row.envelope_to) as string[];
-        outcome = { row, sent: await options.sender.send(outgoingMail(message, envelopeTo, row.id)) };
+        return { row, sent: await options.sender.send(outgoingMail(message, envelopeTo, row.id)) };
       } catch (error) {
         options.logger.warn(
           {
@@ -111,11 +109,11 @@ export async function deliverOnce(options: WorkerOptions, owner: string): Promis
           },
           'email delivery attempt failed',
         );
-        outcome = { row, error };
+        return { row, error };
       }
-      await record(outcome);
     }),
   );
+  await settleRound(options, owner, outcomes);
   return rows.length;
 }
 

@@ -23,22 +23,31 @@ export async function appendAudit(
   clock: Clock,
   entry: AuditEntry,
 ): Promise<string> {
-  const id = newId();
-  await db
-    .insertInto('audit_log')
-    .values({
-      id,
-      at: clock.now().toISOString(),
-      tenant_id: entry.tenantId,
-      user_id: entry.userId,
-      client_id: entry.clientId,
-      action: entry.action,
-      decision: entry.decision,
-      reason: entry.reason ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-    })
-    .execute();
+  const [id = ''] = await appendAudits(db, clock, [entry]);
   return id;
+}
+
+/** Several entries in one INSERT (the outbox worker records a whole round at once). */
+export async function appendAudits(
+  db: Kysely<Database> | Transaction<Database>,
+  clock: Clock,
+  entries: readonly AuditEntry[],
+): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const at = clock.now().toISOString();
+  const rows = entries.map((entry) => ({
+    id: newId(),
+    at,
+    tenant_id: entry.tenantId,
+    user_id: entry.userId,
+    client_id: entry.clientId,
+    action: entry.action,
+    decision: entry.decision,
+    reason: entry.reason ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+  }));
+  await db.insertInto('audit_log').values(rows).execute();
+  return rows.map((row) => row.id);
 }
 
 /** A tenant's audit entries, newest first, optionally filtered by action prefix (e.g. `email.`). */
