@@ -33,6 +33,13 @@ const ALLOW = {
   WORKONWARD_MAIL_FROM: 'PING8 <mail@gitdate.ink>',
 };
 
+/** This process's memory (server, SMTP sink and load generator all live here), after a GC when exposed. */
+function memory(): string {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return `RSS ${(rss / 1e6).toFixed(0)} MB, heap ${(heapUsed / 1e6).toFixed(0)} MB`;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 }
@@ -69,7 +76,7 @@ async function callLoop(url: string, tool: string, args: (n: number) => Record<s
   latencies.sort((a, b) => a - b);
   const rate = latencies.length / SECONDS;
   console.log(
-    `${tool.padEnd(28)} ${rate.toFixed(0).padStart(6)} calls/s  p50 ${percentile(latencies, 50).toFixed(1)} ms  p99 ${percentile(latencies, 99).toFixed(1)} ms  errors ${errors}`,
+    `${tool.padEnd(28)} ${rate.toFixed(0).padStart(6)} calls/s  p50 ${percentile(latencies, 50).toFixed(1)} ms  p99 ${percentile(latencies, 99).toFixed(1)} ms  errors ${errors}  ${memory()}`,
   );
 }
 
@@ -125,7 +132,7 @@ async function smtpSink(): Promise<{ url: string; count: () => number; close: ()
 }
 
 async function plainNodemailer(url: string, count = MESSAGES): Promise<number> {
-  const transport = nodemailer.createTransport(url, { pool: true, maxConnections: 4 } as never);
+  const transport = nodemailer.createTransport({ url, pool: true, maxConnections: 4 } as never);
   const started = performance.now();
   let next = 0;
   await Promise.all(
@@ -175,7 +182,7 @@ async function workerRate(url: string): Promise<number> {
       items,
     });
   }
-  const sender = smtpSender(url);
+  const sender = smtpSender(url, { timeoutMs: 30_000 });
   const options = {
     db: store.db,
     traits: store.traits,
@@ -213,9 +220,10 @@ if (!values['skip-tools']) await toolThroughput();
 const sink = await smtpSink();
 await plainNodemailer(sink.url, 300); // warm-up (JIT, sockets), not measured
 const plain = await plainNodemailer(sink.url);
+const afterPlain = memory();
 const worker = await workerRate(sink.url);
-console.log(`plain nodemailer loop        ${plain.toFixed(0).padStart(6)} msgs/s`);
-console.log(`outbox worker (lease→send→settle, audit per message) ${worker.toFixed(0)} msgs/s`);
+console.log(`plain nodemailer loop        ${plain.toFixed(0).padStart(6)} msgs/s  ${afterPlain}`);
+console.log(`outbox worker (lease→send→settle, audit per message) ${worker.toFixed(0)} msgs/s  ${memory()}`);
 console.log(`ratio worker/plain           ${(worker / plain).toFixed(2)} (target ≥ 0.80)`);
 console.log(`SMTP sink received ${sink.count()} messages (expected ${2 * MESSAGES + 300})`);
 await sink.close();
