@@ -6,6 +6,7 @@ import type { KeyRing } from '../lib/secrets.js';
 import type { TokenVerifier } from './token-verifier-contract.js';
 import type { Store } from '../store/open-store.js';
 import { auditGrant, installAuditHooks, revocationAudit } from './audit-hooks.js';
+import { introspectionFromConnection } from './introspection-view.js';
 import { advertiseCodeFlowOnly, codeFlowOnly, defaultScope } from './default-scope.js';
 import { errorPage } from './error-page.js';
 import { loadSigningKeys } from './key-store.js';
@@ -115,6 +116,7 @@ export async function createAuthorizationServer(
     }),
   );
   provider.use(revocationAudit(audit));
+  provider.use(introspectionFromConnection(db));
   installAuditHooks(provider, audit);
   const purge = setInterval(() => {
     purgeExpired(db).catch((error: unknown) => {

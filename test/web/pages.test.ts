@@ -258,8 +258,21 @@ describe('connected apps', () => {
   it('lists connections, narrows scopes in place and revokes with immediate effect', async () => {
     const ua = new UserAgent(server.url);
     await signIn(server, ua, ALEX);
-    const { tokens } = await connectedClient(server, { ua, scopes: ['projects:read', 'bids:read'] });
+    const { tokens, clientId } = await connectedClient(server, {
+      ua,
+      scopes: ['projects:read', 'bids:read'],
+    });
     expect(await mcpStatus(tokens.body.access_token!, 'bids.list')).toBe(200);
+    // The client's own view of its token (a public client introspects with its client_id).
+    const introspect = async () =>
+      (await (
+        await fetch(`${server.url}/oauth/introspect`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token: tokens.body.access_token!, client_id: clientId }),
+        })
+      ).json()) as { active: boolean; scope?: string };
+    expect(await introspect()).toMatchObject({ active: true, scope: expect.stringContaining('bids:read') });
     const page = await ua.get('/settings/developer/connected-apps');
     const html = await page.text();
     expect(html).toContain('Test client');
@@ -280,9 +293,15 @@ describe('connected apps', () => {
     ).toBe(303);
     expect(await mcpStatus(tokens.body.access_token!, 'bids.list')).toBe(403);
     expect(await mcpStatus(tokens.body.access_token!, 'projects.list')).toBe(200);
+    const narrowed = await introspect();
+    expect(narrowed.active).toBe(true);
+    expect(narrowed.scope?.split(' ')).toContain('projects:read');
+    expect(narrowed.scope?.split(' ')).not.toContain('bids:read'); // narrowing shows in introspection too
+    expect(narrowed.scope?.split(' ')).not.toContain('email:send'); // and never widens
 
     expect((await ua.post(`/settings/developer/connected-apps/${grant}/revoke`, { csrf })).status).toBe(303);
     expect(await mcpStatus(tokens.body.access_token!, 'projects.list')).toBe(401);
+    expect(await introspect()).toEqual({ active: false });
     expect(await (await ua.get('/settings/developer/connected-apps')).text()).not.toContain(grant);
 
     const actions = await server.runtime.store.db
