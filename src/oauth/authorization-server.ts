@@ -6,6 +6,7 @@ import type { KeyRing } from '../lib/secrets.js';
 import type { TokenVerifier } from './token-verifier-contract.js';
 import type { Store } from '../store/open-store.js';
 import { auditGrant, installAuditHooks, revocationAudit } from './audit-hooks.js';
+import { clientAuthThrottle } from './client-auth-throttle.js';
 import { introspectionFromConnection } from './introspection-view.js';
 import { advertiseCodeFlowOnly, codeFlowOnly, defaultScope } from './default-scope.js';
 import { errorPage } from './error-page.js';
@@ -35,6 +36,8 @@ export interface AuthorizationServerOptions {
   readonly registrationsPerMinute?: number;
   /** Sign-in codes sent per address per 10 minutes (default 5); suites that sign in repeatedly raise it. */
   readonly signInCodesPerAddress?: number;
+  /** Failed client authentications per client id per minute before 429 (default 10). */
+  readonly failedClientAuthsPerMinute?: number;
 }
 
 export interface AuthorizationServer {
@@ -101,6 +104,7 @@ export async function createAuthorizationServer(
   provider.use(advertiseCodeFlowOnly);
   provider.use(defaultScope((id) => provider.Client.find(id)));
   provider.use(registrationPolicy(new RateLimiter(options.registrationsPerMinute ?? 20, 60_000)));
+  provider.use(clientAuthThrottle(new RateLimiter(options.failedClientAuthsPerMinute ?? 10, 60_000), 60));
   provider.use(
     refreshGrace({
       db,

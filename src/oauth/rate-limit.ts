@@ -18,4 +18,10 @@ export class RateLimiter {
     window.count += 1;
     return window.count <= this.limit;
   }
+
+  /** True while the key's current window already holds `limit` events (records nothing). */
+  exhausted(key: string, now = Date.now()): boolean {
+    const window = this.windows.get(key);
+    return window !== undefined && now - window.start < this.windowMs && window.count >= this.limit;
+  }
 }

@@ -1,0 +1,49 @@
+import type { KoaContextWithOIDC, Middleware } from 'oidc-provider';
+import type { RateLimiter } from './rate-limit.js';
+import { readBodyOnce } from './request-body.js';
+
+/** The endpoints where a client authenticates itself. */
+const CLIENT_AUTH_PATHS = new Set(['/oauth/token', '/oauth/introspect', '/oauth/revoke']);
+
+/** The client a request claims to be: HTTP Basic user name, else the `client_id` form field. */
+async function claimedClientId(ctx: KoaContextWithOIDC): Promise<string | undefined> {
+  const basic = /^Basic\s+(\S+)$/i.exec(String(ctx.headers.authorization ?? ''));
+  if (basic?.[1] !== undefined) {
+    const user = Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0] ?? '';
+    try {
+      return decodeURIComponent(user.replace(/\+/g, ' ')) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const body = await readBodyOnce(ctx);
+  return typeof body?.client_id === 'string' && body.client_id !== '' ? body.client_id : undefined;
+}
+
+/**
+ * Slows secret guessing (security-targets.md, Abuse): once a client id has failed client
+ * authentication `limit` times in the window, every request claiming it gets 429 with
+ * Retry-After until the window ends, right secret or not. Counted per instance.
+ */
+export function clientAuthThrottle(failures: RateLimiter, windowSeconds: number): Middleware {
+  return async (ctx, next) => {
+    if (ctx.method !== 'POST' || !CLIENT_AUTH_PATHS.has(ctx.path)) return next();
+    const clientId = await claimedClientId(ctx);
+    if (clientId !== undefined && failures.exhausted(clientId)) {
+      ctx.status = 429;
+      ctx.set('Retry-After', String(windowSeconds));
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = {
+        error: 'invalid_client',
+        error_description: `too many failed client authentications; try again in ${String(windowSeconds)} seconds`,
+      };
+      return;
+    }
+    await next();
+    const error = (ctx.body as { error?: unknown } | undefined)?.error;
+    // Only registered clients count: rotating made-up ids must not flush the real counters.
+    const registered = ctx.oidc?.client?.clientId === clientId;
+    if (clientId !== undefined && registered && ctx.status === 401 && error === 'invalid_client')
+      failures.take(clientId);
+  };
+}
