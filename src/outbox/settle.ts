@@ -1,4 +1,5 @@
 import { type AuditEntry, appendAudits } from '../domain/audit/audit-log.js';
+import { maskAddresses } from '../domain/mail/mask.js';
 import { settleLeased } from '../store/mail-outbox.js';
 import type { MailOutboxRow } from '../store/mail-schema.js';
 import type { SentMail } from './mail-sender.js';
@@ -32,6 +33,7 @@ function permanent(error: unknown): boolean {
 export async function settleRound(options: WorkerOptions, owner: string, outcomes: Settled[]): Promise<void> {
   const now = options.clock.now();
   const nowIso = now.toISOString();
+  const deadLettered: { row: MailOutboxRow; reason: string }[] = [];
   await options.db.transaction().execute(async (tx) => {
     const audits: AuditEntry[] = [];
     for (const outcome of outcomes) {
@@ -62,6 +64,7 @@ export async function settleRound(options: WorkerOptions, owner: string, outcome
           : { status: 'failed', last_error: reason, next_attempt_at: next.toISOString(), updated_at: nowIso };
       }
       if (!(await settleLeased(tx, row.id, owner, change))) continue;
+      if (change.status === 'dead') deadLettered.push({ row, reason: reason ?? 'unknown' });
       audits.push({
         tenantId: row.tenant_id,
         userId: null,
@@ -78,4 +81,26 @@ export async function settleRound(options: WorkerOptions, owner: string, outcome
     }
     await appendAudits(tx, options.clock, audits);
   });
+  for (const { row, reason } of deadLettered) alertDeadLetter(options, row, reason);
+}
+
+/**
+ * A message that will never be retried is an operator's problem: one error-level line (what log
+ * alerting watches) per dead letter, addresses masked, saying where to act.
+ */
+export function alertDeadLetter(
+  options: Pick<WorkerOptions, 'logger'>,
+  row: Pick<MailOutboxRow, 'id' | 'tenant_id' | 'attempts' | 'envelope_to'>,
+  reason: string,
+): void {
+  options.logger.error(
+    {
+      messageId: row.id,
+      tenantId: row.tenant_id,
+      attempt: row.attempts,
+      to: maskAddresses(JSON.parse(row.envelope_to) as string[]),
+      reason,
+    },
+    'email dead-lettered: it will not be retried automatically; retry or cancel it under Settings → Outbox',
+  );
 }

@@ -11,7 +11,7 @@ import type { Database } from '../store/schema.js';
 import { housekeep } from './housekeeping.js';
 import type { MailSender } from './mail-sender.js';
 import { outgoingMail } from './outgoing.js';
-import { type Settled, settleRound } from './settle.js';
+import { alertDeadLetter, type Settled, settleRound } from './settle.js';
 
 export { backoffMs } from './settle.js';
 
@@ -51,7 +51,7 @@ export interface OutboxWorker {
 async function buryAbandoned(options: WorkerOptions): Promise<void> {
   const nowIso = options.clock.now().toISOString();
   for (const row of await expiredFinalLeases(options.db, nowIso, options.maxAttempts)) {
-    await options.db.transaction().execute(async (tx) => {
+    const buried = await options.db.transaction().execute(async (tx) => {
       const changed = await tx
         .updateTable('mail_outbox')
         .set({
@@ -65,17 +65,19 @@ async function buryAbandoned(options: WorkerOptions): Promise<void> {
         .where('status', '=', 'sending')
         .where('lease_until', '<=', nowIso)
         .executeTakeFirst();
-      if (Number(changed.numUpdatedRows) === 1)
-        await appendAudit(tx, options.clock, {
-          tenantId: row.tenant_id,
-          userId: null,
-          clientId: null,
-          action: 'email.delivery',
-          decision: 'dead',
-          reason: 'worker stopped during the last attempt',
-          details: { message_id: row.id, attempt: row.attempts },
-        });
+      if (Number(changed.numUpdatedRows) !== 1) return false;
+      await appendAudit(tx, options.clock, {
+        tenantId: row.tenant_id,
+        userId: null,
+        clientId: null,
+        action: 'email.delivery',
+        decision: 'dead',
+        reason: 'worker stopped during the last attempt',
+        details: { message_id: row.id, attempt: row.attempts },
+      });
+      return true;
     });
+    if (buried) alertDeadLetter(options, row, 'worker stopped during the last attempt');
   }
 }
 

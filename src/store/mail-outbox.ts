@@ -120,7 +120,7 @@ export async function settleLeased(
 export function expiredFinalLeases(db: Executor, now: string, maxAttempts: number) {
   return db
     .selectFrom('mail_outbox')
-    .select(['id', 'tenant_id', 'attempts', 'lease_owner'])
+    .select(['id', 'tenant_id', 'attempts', 'lease_owner', 'envelope_to'])
     .where('status', '=', 'sending')
     .where('lease_until', '<=', now)
     .where('attempts', '>=', maxAttempts)

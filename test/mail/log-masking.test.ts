@@ -59,4 +59,50 @@ describe('logs', () => {
       await store.close();
     }
   });
+  it('raise one error-level alert per dead letter, with the address masked and where to act', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = pino({ level: 'info' }, sink);
+    const store = await createTestStore('sqlite');
+    try {
+      const tenant = await addTenant(store, 'acme');
+      await sendMessages({ ...mailDeps(store), logger }, tenant, {
+        tool: 'send_email',
+        key: 'dead-1',
+        items: [{ message: { to: ['person@gitdate.ink'], subject: 'Hi', text: 'x' } }],
+      });
+      const rejecting = {
+        send: () =>
+          Promise.reject(Object.assign(new Error('550 mailbox unavailable'), { responseCode: 550 })),
+        close: () => Promise.resolve(),
+      };
+      const options = {
+        db: store.db,
+        traits: store.traits,
+        clock: systemClock,
+        sender: rejecting,
+        logger,
+        maxAttempts: 8,
+        retryBaseMs: 1000,
+        retryMaxMs: 1000,
+        pollMs: 10,
+      };
+      await deliverOnce(options, 'w');
+      const alerts = lines
+        .map((line) => JSON.parse(line) as { level: number; msg: string; to?: string[]; reason?: string })
+        .filter((entry) => entry.level >= 50);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]?.msg).toMatch(/dead-lettered.*Settings → Outbox/);
+      expect(alerts[0]?.to).toEqual(['p***@gitdate.ink']);
+      expect(alerts[0]?.reason).toMatch(/550/);
+      expect(lines.join('')).not.toContain('person@gitdate.ink');
+    } finally {
+      await store.close();
+    }
+  });
 });
