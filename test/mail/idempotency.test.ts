@@ -126,6 +126,32 @@ describe.each(dialects)('idempotent sends on %s', (dialect) => {
     expect(batch.replayed).toBe(false);
   });
 
+  it('1,000 keys used by two tenants at once: 2,000 sends, 0 replays, each key resolves to its own tenant', async () => {
+    const deps = mailDeps(store);
+    const a = await addTenant(store, `collide-a-${dialect}`);
+    const b = await addTenant(store, `collide-b-${dialect}`);
+    const keys = Array.from({ length: 1000 }, (_, i) => `collide-${i}`);
+    const replays: boolean[] = [];
+    for (let i = 0; i < keys.length; i += 50)
+      for (const result of await Promise.all(
+        keys
+          .slice(i, i + 50)
+          .flatMap((key) =>
+            [a, b].map((principal) =>
+              sendMessages(deps, principal, { tool: 'send_email', key, items: [message('same')] }),
+            ),
+          ),
+      ))
+        replays.push(result.replayed);
+    expect(replays).toHaveLength(2000);
+    expect(replays.filter(Boolean)).toHaveLength(0);
+    for (const principal of [a, b]) {
+      const rows = await countRows(principal.tenantId, 'collide-');
+      expect(new Set(rows.map((r) => r.idempotency_key)).size).toBe(1000);
+      expect(rows).toHaveLength(1000);
+    }
+  }, 120_000);
+
   it('rate limits per tenant with a clear error, and a refused call leaves its key unused', async () => {
     const deps = mailDeps(store, { ratePerMinute: 2 });
     const limited = await addTenant(store, `limited-${dialect}`);
