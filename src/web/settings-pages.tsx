@@ -25,6 +25,13 @@ export function ConnectedAppsPage(props: SignedIn & { readonly connections: read
     <Layout title="Connected apps" signedIn={props.user} devMailbox={props.devMailbox}>
       <p>Settings → Developer → Connected apps. Revoking ends the app’s access on its very next request.</p>
       {props.connections.length === 0 && <p class="card">No apps are connected.</p>}
+      {props.connections.length > 1 && (
+        <form method="post" action="/settings/developer/connected-apps/revoke-all" class="card">
+          <input type="hidden" name="csrf" value={csrf} />
+          <p>Lost a device, or not sure which app is which? End every connection at once.</p>
+          <button type="submit">Revoke all {props.connections.length} apps</button>
+        </form>
+      )}
       {props.connections.map((c) => (
         <section class="card" aria-label={`${c.clientName} in ${c.tenantName}`}>
           <h2>{c.clientName}</h2>

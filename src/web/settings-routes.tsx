@@ -59,21 +59,37 @@ export function settingsRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     return c.html(<ConnectedAppsPage user={session.view} devMailbox={kit.devMailbox} connections={views} />);
   });
 
+  /** Revokes one of the user's connections (another user's grant is left alone) and audits it. */
+  const revoke = async (grantId: string, userId: string, scope: 'one' | 'all') => {
+    const revoked = await connections.revoke(grantId, userId, clock.now().toISOString());
+    if (revoked !== undefined)
+      await appendAudit(db, clock, {
+        tenantId: revoked.tenant_id,
+        userId,
+        clientId: revoked.client_id,
+        action: 'oauth.connection_revoked',
+        decision: 'revoked',
+        details: { grant: revoked.grant_id, client_name: revoked.client_name, scope },
+      });
+  };
+
   app.post(`${APPS}/:grant/revoke`, async (c) => {
     const form = await formOf(c);
     if (!kit.csrf.verify(c, only(form.csrf))) return refused(c);
     const user = await kit.sessions.current(c);
     if (user === undefined) return toLogin(c);
-    const revoked = await connections.revoke(c.req.param('grant'), user.userId, clock.now().toISOString());
-    if (revoked !== undefined)
-      await appendAudit(db, clock, {
-        tenantId: revoked.tenant_id,
-        userId: user.userId,
-        clientId: revoked.client_id,
-        action: 'oauth.connection_revoked',
-        decision: 'revoked',
-        details: { grant: revoked.grant_id, client_name: revoked.client_name },
-      });
+    await revoke(c.req.param('grant'), user.userId, 'one');
+    return c.redirect(APPS, 303);
+  });
+
+  // "Sign out every app": each connection ends as if revoked one by one (tokens gone at once).
+  app.post(`${APPS}/revoke-all`, async (c) => {
+    const form = await formOf(c);
+    if (!kit.csrf.verify(c, only(form.csrf))) return refused(c);
+    const user = await kit.sessions.current(c);
+    if (user === undefined) return toLogin(c);
+    for (const row of await connections.listForUser(user.userId))
+      await revoke(row.grant_id, user.userId, 'all');
     return c.redirect(APPS, 303);
   });
 

@@ -333,6 +333,36 @@ describe('connected apps', () => {
     expect(await mcpStatus(tokens.body.access_token!, 'projects.list')).toBe(200);
   });
 
+  it("revokes all of the user's apps at once, and nobody else's; a forged form revokes nothing", async () => {
+    const alex = new UserAgent(server.url);
+    await signIn(server, alex, ALEX);
+    const alexToken = (await connectedClient(server, { ua: alex, scopes: ['projects:read'] })).tokens.body
+      .access_token!;
+    const sam = new UserAgent(server.url);
+    await signIn(server, sam, SAM);
+    const samTokens = [
+      (await connectedClient(server, { ua: sam, scopes: ['projects:read'] })).tokens.body.access_token!,
+      (await connectedClient(server, { ua: sam, scopes: ['projects:read'] })).tokens.body.access_token!,
+    ];
+    const page = await (await sam.get('/settings/developer/connected-apps')).text();
+    expect(page).toMatch(/Revoke all \d+ apps/);
+
+    expect((await sam.post('/settings/developer/connected-apps/revoke-all', { csrf: 'forged' })).status).toBe(
+      403,
+    );
+    for (const token of samTokens) expect(await mcpStatus(token, 'projects.list')).toBe(200);
+
+    const done = await sam.post('/settings/developer/connected-apps/revoke-all', {
+      csrf: formField(page, 'csrf'),
+    });
+    expect(done.status).toBe(303);
+    for (const token of samTokens) expect(await mcpStatus(token, 'projects.list')).toBe(401);
+    expect(await mcpStatus(alexToken, 'projects.list')).toBe(200);
+    expect(await (await sam.get('/settings/developer/connected-apps')).text()).toContain(
+      'No apps are connected.',
+    );
+  });
+
   it('switches the tenant preselected on the consent page', async () => {
     const ua = new UserAgent(server.url);
     await signIn(server, ua, SAM);
