@@ -7,16 +7,21 @@ import { deliverOnce } from '../../src/outbox/worker.js';
 import { createTestStore } from '../support/stores.js';
 import { addTenant, mailDeps } from './mail-fixture.js';
 
+/** A pino logger writing JSON lines into `lines`. */
+function captureLogs(level: string) {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { lines, logger: pino({ level }, sink) };
+}
+
 describe('logs', () => {
   it('mask recipient addresses when queuing and when a delivery attempt fails; the audit log keeps them', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const logger = pino({ level: 'debug' }, sink);
+    const { lines, logger } = captureLogs('debug');
     const store = await createTestStore('sqlite');
     try {
       const tenant = await addTenant(store, 'acme');
@@ -60,14 +65,7 @@ describe('logs', () => {
     }
   });
   it('raise one error-level alert per dead letter, with the address masked and where to act', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const logger = pino({ level: 'info' }, sink);
+    const { lines, logger } = captureLogs('info');
     const store = await createTestStore('sqlite');
     try {
       const tenant = await addTenant(store, 'acme');
