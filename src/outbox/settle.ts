@@ -1,6 +1,6 @@
 import { type AuditEntry, appendAudits } from '../domain/audit/audit-log.js';
 import { maskAddresses } from '../domain/mail/mask.js';
-import { settleLeased } from '../store/mail-outbox.js';
+import { settleLeased, settleSent } from '../store/mail-outbox.js';
 import type { MailOutboxRow } from '../store/mail-schema.js';
 import type { SentMail } from './mail-sender.js';
 import type { WorkerOptions } from './worker.js';
@@ -36,41 +36,13 @@ export async function settleRound(options: WorkerOptions, owner: string, outcome
   const deadLettered: { row: MailOutboxRow; reason: string }[] = [];
   await options.db.transaction().execute(async (tx) => {
     const audits: AuditEntry[] = [];
-    for (const outcome of outcomes) {
-      const { row } = outcome;
-      let change: Parameters<typeof settleLeased>[3];
-      let reason: string | null = null;
-      if ('sent' in outcome) {
-        const rejected =
-          outcome.sent.rejected.length > 0
-            ? `rejected by the server: ${outcome.sent.rejected.join(', ')}`
-            : null;
-        change = {
-          status: 'sent',
-          sent_at: nowIso,
-          smtp_message_id: outcome.sent.messageId,
-          last_error: rejected,
-          updated_at: nowIso,
-        };
-        reason = rejected;
-      } else {
-        reason = (outcome.error as Error).message.slice(0, 500);
-        const dead = row.attempts >= options.maxAttempts || permanent(outcome.error);
-        const next = new Date(
-          now.getTime() + backoffMs(row.attempts, options.retryBaseMs, options.retryMaxMs, options.random),
-        );
-        change = dead
-          ? { status: 'dead', last_error: reason, updated_at: nowIso }
-          : { status: 'failed', last_error: reason, next_attempt_at: next.toISOString(), updated_at: nowIso };
-      }
-      if (!(await settleLeased(tx, row.id, owner, change))) continue;
-      if (change.status === 'dead') deadLettered.push({ row, reason: reason ?? 'unknown' });
+    const audit = (row: MailOutboxRow, decision: string, reason: string | null) =>
       audits.push({
         tenantId: row.tenant_id,
         userId: null,
         clientId: null,
         action: 'email.delivery',
-        decision: change.status ?? 'unknown',
+        decision,
         reason,
         details: {
           message_id: row.id,
@@ -78,10 +50,46 @@ export async function settleRound(options: WorkerOptions, owner: string, outcome
           recipients: JSON.parse(row.envelope_to) as string[],
         },
       });
+
+    // Delivered rows, the common case: one UPDATE for the round.
+    const delivered = outcomes.flatMap((outcome) =>
+      'sent' in outcome ? [{ row: outcome.row, id: outcome.row.id, ...deliveryRecord(outcome.sent) }] : [],
+    );
+    const settled = await settleSent(tx, owner, delivered, nowIso);
+    for (const d of delivered) if (settled.has(d.id)) audit(d.row, 'sent', d.lastError);
+
+    // Failed attempts, one by one: each gets its own retry time, or is dead-lettered.
+    for (const outcome of outcomes) {
+      if (!('error' in outcome)) continue;
+      const { row } = outcome;
+      const reason = (outcome.error as Error).message.slice(0, 500);
+      const dead = row.attempts >= options.maxAttempts || permanent(outcome.error);
+      const retryAt = new Date(
+        now.getTime() + backoffMs(row.attempts, options.retryBaseMs, options.retryMaxMs, options.random),
+      );
+      const change = dead
+        ? { status: 'dead' as const, last_error: reason, updated_at: nowIso }
+        : {
+            status: 'failed' as const,
+            last_error: reason,
+            next_attempt_at: retryAt.toISOString(),
+            updated_at: nowIso,
+          };
+      if (!(await settleLeased(tx, row.id, owner, change))) continue;
+      if (dead) deadLettered.push({ row, reason });
+      audit(row, change.status, reason);
     }
     await appendAudits(tx, options.clock, audits);
   });
   for (const { row, reason } of deadLettered) alertDeadLetter(options, row, reason);
+}
+
+/** What a delivery leaves on its row: the server's Message-ID, and any recipients it refused. */
+function deliveryRecord(sent: SentMail): { smtpMessageId: string; lastError: string | null } {
+  return {
+    smtpMessageId: sent.messageId,
+    lastError: sent.rejected.length > 0 ? `rejected by the server: ${sent.rejected.join(', ')}` : null,
+  };
 }
 
 /**

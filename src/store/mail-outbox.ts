@@ -1,5 +1,6 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { MailOutboxRow, OutboxStatus } from './mail-schema.js';
+import { CompiledShapes, slot } from './compiled-shapes.js';
 import type { DialectTraits } from './open-store.js';
 import type { Database } from './schema.js';
 
@@ -55,21 +56,35 @@ export function listOutbox(
  * runs it alone; PostgreSQL picks them `FOR UPDATE SKIP LOCKED` (re-checking a row changed
  * meanwhile), so concurrent workers never lease the same row.
  */
-export async function leaseOutbox(
+export function leaseOutbox(
   db: Executor,
   traits: DialectTraits,
   lease: { owner: string; now: string; until: string; limit: number; maxAttempts: number },
 ): Promise<MailOutboxRow[]> {
+  return leaseShapes.execute<Database, MailOutboxRow>(
+    db,
+    traits.skipLocked ? 'lease skip-locked' : 'lease',
+    () => leaseQuery(db, traits.skipLocked),
+    lease,
+  );
+}
+
+/** Built and compiled once per store (a three-way union costs more to compile than to run). */
+const leaseShapes = new CompiledShapes();
+
+function leaseQuery(db: Executor, skipLocked: boolean) {
+  const now = slot('now');
+  const limit = slot<number>('limit');
   const oldest = (status: OutboxStatus, dueColumn: 'next_attempt_at' | 'lease_until') => {
     let rows = db
       .selectFrom('mail_outbox')
       .select('id')
       .where('status', '=', status)
-      .where(dueColumn, '<=', lease.now)
-      .where('attempts', '<', lease.maxAttempts)
+      .where(dueColumn, '<=', now)
+      .where('attempts', '<', slot<number>('maxAttempts'))
       .orderBy('next_attempt_at')
-      .limit(lease.limit);
-    if (traits.skipLocked) rows = rows.forUpdate().skipLocked();
+      .limit(limit);
+    if (skipLocked) rows = rows.forUpdate().skipLocked();
     return db.selectFrom(rows.as(status)).select('id');
   };
   const candidates = db
@@ -80,19 +95,18 @@ export async function leaseOutbox(
         .as('due'),
     )
     .select('id')
-    .limit(lease.limit);
+    .limit(limit);
   return db
     .updateTable('mail_outbox')
     .set({
       status: 'sending',
-      lease_owner: lease.owner,
-      lease_until: lease.until,
+      lease_owner: slot('owner'),
+      lease_until: slot('until'),
       attempts: sql<number>`attempts + 1`,
-      updated_at: lease.now,
+      updated_at: now,
     })
     .where('id', 'in', candidates)
-    .returningAll()
-    .execute();
+    .returningAll();
 }
 
 /** Moves a row this owner holds to its next state; false if the lease was lost meanwhile. */
@@ -114,6 +128,46 @@ export async function settleLeased(
     .where('status', '=', 'sending')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Marks a round's delivered rows `sent` in one UPDATE (their Message-ID and any partial
+ * rejection differ per row), only where this owner still holds the lease. Returns the ids it
+ * changed: a row whose lease was lost meanwhile is left to its new holder.
+ */
+export async function settleSent(
+  db: Executor,
+  owner: string,
+  delivered: readonly { id: string; smtpMessageId: string; lastError: string | null }[],
+  now: string,
+): Promise<Set<string>> {
+  if (delivered.length === 0) return new Set();
+  const perRow = (value: (d: (typeof delivered)[number]) => string | null) =>
+    sql<string | null>`case id ${sql.join(
+      delivered.map((d) => sql`when ${d.id} then ${value(d)}`),
+      sql` `,
+    )} end`;
+  const changed = await db
+    .updateTable('mail_outbox')
+    .set({
+      status: 'sent',
+      sent_at: now,
+      updated_at: now,
+      smtp_message_id: perRow((d) => d.smtpMessageId),
+      last_error: perRow((d) => d.lastError),
+      lease_owner: null,
+      lease_until: null,
+    })
+    .where(
+      'id',
+      'in',
+      delivered.map((d) => d.id),
+    )
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'sending')
+    .returning('id')
+    .execute();
+  return new Set(changed.map((row) => row.id));
 }
 
 /** Rows whose worker died on their last allowed attempt: they are dead-lettered, not retried. */

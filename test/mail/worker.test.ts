@@ -213,4 +213,71 @@ describe.each(dialects)('outbox worker on %s', (dialect) => {
       .execute();
     expect(audit.map((a) => a.decision)).toEqual(['dead']);
   });
+  it('records nothing for a row whose lease another worker took over while it was being sent', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
+    const deps = mailDeps(store, {}, clock);
+    const { results } = await sendMessages(deps, tenant, {
+      tool: 'send_email',
+      key: `lost-lease-${dialect}`,
+      items: [message('lost')],
+    });
+    const id = results[0]?.message_id ?? '';
+    // While the message is at the mail server, another worker takes the row over (as after a stall).
+    const takenOver: MailSender = {
+      async send(mail) {
+        await store.db
+          .updateTable('mail_outbox')
+          .set({ lease_owner: 'usurper' })
+          .where('id', '=', id)
+          .execute();
+        return {
+          messageId: mail.messageId ?? '',
+          accepted: [...mail.envelope.to],
+          rejected: [],
+          via: 'smtp',
+        };
+      },
+      close: () => Promise.resolve(),
+    };
+    await deliverOnce(options(clock, takenOver), 'original');
+    expect(await row(id)).toMatchObject({ status: 'sending', lease_owner: 'usurper', sent_at: null });
+    const audit = await store.db
+      .selectFrom('audit_log')
+      .select('decision')
+      .where('action', '=', 'email.delivery')
+      .where('details', 'like', `%${id}%`)
+      .execute();
+    expect(audit).toEqual([]); // the new holder records the outcome, not the worker that lost the lease
+  });
+  it('records a partial rejection on a sent row, next to the Message-ID, in one UPDATE per round', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-26T12:00:00Z'));
+    const deps = mailDeps(store, {}, clock);
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const { results } = await sendMessages(deps, tenant, {
+        tool: 'send_email',
+        key: `partial-${dialect}-${n}`,
+        items: [{ message: { to: [`a${n}@gitdate.ink`, `b${n}@gitdate.ink`], subject: `P${n}`, text: 'x' } }],
+      });
+      ids.push(results[0]?.message_id ?? '');
+    }
+    const partial: MailSender = {
+      send: (mail) =>
+        Promise.resolve({
+          messageId: `<smtp-${mail.messageId ?? ''}>`,
+          accepted: mail.envelope.to.filter((to) => !to.startsWith('b2')),
+          rejected: mail.envelope.to.filter((to) => to.startsWith('b2')),
+          via: 'smtp' as const,
+        }),
+      close: () => Promise.resolve(),
+    };
+    await deliverOnce(options(clock, partial), 'partial');
+    const [first, second, third] = await Promise.all(ids.map(row));
+    expect(first).toMatchObject({ status: 'sent', last_error: null });
+    expect(second).toMatchObject({ status: 'sent', last_error: 'rejected by the server: b2@gitdate.ink' });
+    expect(third).toMatchObject({ status: 'sent', last_error: null });
+    // Each row keeps its own Message-ID from the mail server.
+    expect(new Set([first, second, third].map((r) => r.smtp_message_id)).size).toBe(3);
+    expect(second.smtp_message_id).toContain(ids[1]);
+  });
 });
