@@ -85,7 +85,9 @@ function startChild(
         WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$',
         WORKONWARD_MAIL_FROM: 'PING8 <mail@gitdate.ink>',
         WORKONWARD_MAIL_POLL_MS: '20',
-        WORKONWARD_MAIL_LEASE_MS: '1000',
+        // Short, so rows of a killed worker are re-leased within the test; the SMTP silence
+        // timeout is a quarter of it (1 s), generous for a local recorder on a loaded CI machine.
+        WORKONWARD_MAIL_LEASE_MS: '4000',
         WORKONWARD_MAIL_CLAIM_MS: '2000',
         WORKONWARD_MAIL_RATE_PER_MINUTE: '100000',
         // The stream is bounded by MAX_SENDS below; the daily quota must not be what stops it.
