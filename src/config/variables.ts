@@ -220,7 +220,7 @@ export const variables = {
   WORKONWARD_MAIL_LEASE_MS: {
     schema: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
     description:
-      'How long a worker holds a message while handing it to the mail server. If the worker dies, the message is retried after this (the only window in which a message can be sent twice).',
+      'How long a worker holds a message while handing it to the mail server. If the worker dies, the message is retried after this (the only window in which a message can be sent twice). The SMTP client gives up after a quarter of it without an answer, so every attempt ends inside its lease.',
     fix: 'Use a whole number of milliseconds from 1000 to 3600000.',
   },
   WORKONWARD_MAIL_CLAIM_MS: {
