@@ -264,7 +264,7 @@ describe.each(dialects)('outbox worker on %s', (dialect) => {
     const partial: MailSender = {
       send: (mail) =>
         Promise.resolve({
-          messageId: `<smtp-${mail.messageId ?? ''}>`,
+          messageId: `smtp-${mail.messageId ?? ''}`,
           accepted: mail.envelope.to.filter((to) => !to.startsWith('b2')),
           rejected: mail.envelope.to.filter((to) => to.startsWith('b2')),
           via: 'smtp' as const,
@@ -272,12 +272,13 @@ describe.each(dialects)('outbox worker on %s', (dialect) => {
       close: () => Promise.resolve(),
     };
     await deliverOnce(options(clock, partial), 'partial');
-    const [first, second, third] = await Promise.all(ids.map(row));
-    expect(first).toMatchObject({ status: 'sent', last_error: null });
-    expect(second).toMatchObject({ status: 'sent', last_error: 'rejected by the server: b2@gitdate.ink' });
-    expect(third).toMatchObject({ status: 'sent', last_error: null });
+    const rows = await Promise.all(ids.map(row));
+    expect(rows.map((r) => [r.status, r.last_error])).toEqual([
+      ['sent', null],
+      ['sent', 'rejected by the server: b2@gitdate.ink'],
+      ['sent', null],
+    ]);
     // Each row keeps its own Message-ID from the mail server.
-    expect(new Set([first, second, third].map((r) => r.smtp_message_id)).size).toBe(3);
-    expect(second.smtp_message_id).toContain(ids[1]);
+    expect(rows.map((r) => r.smtp_message_id)).toEqual(ids.map((id) => `smtp-<${id}@gitdate.ink>`));
   });
 });
