@@ -103,8 +103,15 @@ export async function createAuthorizationServer(
   provider.use(codeFlowOnly);
   provider.use(advertiseCodeFlowOnly);
   provider.use(defaultScope((id) => provider.Client.find(id)));
-  provider.use(registrationPolicy(new RateLimiter(options.registrationsPerMinute ?? 20, 60_000)));
-  provider.use(clientAuthThrottle(new RateLimiter(options.failedClientAuthsPerMinute ?? 10, 60_000), 60));
+  provider.use(
+    registrationPolicy(new RateLimiter(db, 'registrations', options.registrationsPerMinute ?? 20, 60_000)),
+  );
+  provider.use(
+    clientAuthThrottle(
+      new RateLimiter(db, 'client-auth-failures', options.failedClientAuthsPerMinute ?? 10, 60_000),
+      60,
+    ),
+  );
   provider.use(
     refreshGrace({
       db,

@@ -23,13 +23,14 @@ async function claimedClientId(ctx: KoaContextWithOIDC): Promise<string | undefi
 /**
  * Slows secret guessing (security-targets.md, Abuse): once a client id has failed client
  * authentication `limit` times in the window, every request claiming it gets 429 with
- * Retry-After until the window ends, right secret or not. Counted per instance.
+ * Retry-After until the window ends, right secret or not. Counted in the database, so it
+ * holds across instances.
  */
 export function clientAuthThrottle(failures: RateLimiter, windowSeconds: number): Middleware {
   return async (ctx, next) => {
     if (ctx.method !== 'POST' || !CLIENT_AUTH_PATHS.has(ctx.path)) return next();
     const clientId = await claimedClientId(ctx);
-    if (clientId !== undefined && failures.exhausted(clientId)) {
+    if (clientId !== undefined && (await failures.exhausted(clientId))) {
       ctx.status = 429;
       ctx.set('Retry-After', String(windowSeconds));
       ctx.set('Cache-Control', 'no-store');
@@ -44,6 +45,6 @@ export function clientAuthThrottle(failures: RateLimiter, windowSeconds: number)
     // Only registered clients count: rotating made-up ids must not flush the real counters.
     const registered = ctx.oidc?.client?.clientId === clientId;
     if (clientId !== undefined && registered && ctx.status === 401 && error === 'invalid_client')
-      failures.take(clientId);
+      await failures.take(clientId);
   };
 }

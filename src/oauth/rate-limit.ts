@@ -1,27 +1,34 @@
-/** A fixed-window counter per key (per instance): at most `limit` events per `windowMs`. */
-export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { countEvent, eventsInWindow } from '../store/rate-limits.js';
 
+/**
+ * At most `limit` events per key per window of `windowMs`, counted in the database: every
+ * instance on one database shares the count (security-targets.md: a limit must hold across
+ * instances). The window starts at a key's first event, so no burst fits across a boundary.
+ */
+export class RateLimiter {
   constructor(
+    private readonly db: Kysely<Database>,
+    /** Names the limit, so keys of different limits never meet. */
+    private readonly name: string,
     private readonly limit: number,
     private readonly windowMs: number,
   ) {}
 
   /** Records one event; false when the key is over its limit. */
-  take(key: string, now = Date.now()): boolean {
-    const window = this.windows.get(key);
-    if (window === undefined || now - window.start >= this.windowMs) {
-      if (this.windows.size > 10_000) this.windows.clear();
-      this.windows.set(key, { start: now, count: 1 });
-      return true;
-    }
-    window.count += 1;
-    return window.count <= this.limit;
+  async take(key: string, now = Date.now()): Promise<boolean> {
+    return (await countEvent(this.db, this.keyOf(key), iso(now), iso(now - this.windowMs))) <= this.limit;
   }
 
   /** True while the key's current window already holds `limit` events (records nothing). */
-  exhausted(key: string, now = Date.now()): boolean {
-    const window = this.windows.get(key);
-    return window !== undefined && now - window.start < this.windowMs && window.count >= this.limit;
+  async exhausted(key: string, now = Date.now()): Promise<boolean> {
+    return (await eventsInWindow(this.db, this.keyOf(key), iso(now - this.windowMs))) >= this.limit;
+  }
+
+  private keyOf(key: string): string {
+    return `${this.name}:${key}`;
   }
 }
+
+const iso = (ms: number) => new Date(ms).toISOString();

@@ -48,7 +48,7 @@ export function registrationPolicy(limiter: RateLimiter): Middleware {
       return;
     }
     if (ctx.method !== 'POST') return next();
-    if (!limiter.take(ctx.ip)) {
+    if (!(await limiter.take(ctx.ip))) {
       ctx.set('Retry-After', '60');
       refuse(
         ctx,

@@ -1,3 +1,4 @@
+import { pruneRateLimits } from '../store/rate-limits.js';
 import type { Kysely } from 'kysely';
 import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 import { sha256 } from '../lib/secrets.js';
@@ -36,7 +37,7 @@ export async function markClientUsed(db: Kysely<Database>, clientId: string): Pr
     .execute();
 }
 
-/** Deletes what has expired (tokens, codes, sessions, unused clients, sign-in codes, grace replays). */
+/** Deletes what has expired (tokens, codes, sessions, unused clients, sign-in codes, grace replays, limit windows). */
 export async function purgeExpired(db: Kysely<Database>, now = Date.now()): Promise<void> {
   await db.deleteFrom('oauth_models').where('expires_at', '<', now).execute();
   await db
@@ -46,6 +47,8 @@ export async function purgeExpired(db: Kysely<Database>, now = Date.now()): Prom
   const iso = new Date(now).toISOString();
   await db.deleteFrom('web_sessions').where('expires_at', '<', iso).execute();
   await db.deleteFrom('sign_in_codes').where('expires_at', '<', iso).execute();
+  // The longest limit window is 10 minutes; an hour-old window is over for every limit.
+  await pruneRateLimits(db, new Date(now - 3_600_000).toISOString());
 }
 
 /** The key a model's row is stored under. */

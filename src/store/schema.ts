@@ -142,6 +142,13 @@ export interface AuditRow {
   details: string;
 }
 
+/** One limited key's current window (see migration 0006). */
+export interface RateLimitRow {
+  key: string;
+  window_start: string;
+  count: number;
+}
+
 export interface Database extends OAuthTables {
   tenants: TenantRow;
   users: UserRow;
@@ -158,4 +165,5 @@ export interface Database extends OAuthTables {
   mail_idempotency: MailIdempotencyRow;
   mail_previews: MailPreviewRow;
   mail_rate: MailRateRow;
+  rate_limits: RateLimitRow;
 }

@@ -16,8 +16,13 @@ function envelopeAddress(from: string): string {
 export function signInRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
   const { db, clock, config } = deps;
   // Against mail bombing and code guessing across codes: 5 codes per address, 30 per client IP, per 10 minutes.
-  const perAddress = new RateLimiter(deps.signInCodesPerAddress ?? SIGN_IN_CODES_PER_ADDRESS, 10 * 60_000);
-  const perIp = new RateLimiter(30, 10 * 60_000);
+  const perAddress = new RateLimiter(
+    db,
+    'sign-in-codes-per-address',
+    deps.signInCodesPerAddress ?? SIGN_IN_CODES_PER_ADDRESS,
+    10 * 60_000,
+  );
+  const perIp = new RateLimiter(db, 'sign-in-codes-per-ip', 30, 10 * 60_000);
   const forbidden = (devMailbox: boolean) => (
     <MessagePage
       title="Request refused"
@@ -48,7 +53,7 @@ export function signInRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
         400,
       );
     const ip = kit.clientIp(c);
-    const limited = !perAddress.take(email) || !perIp.take(ip);
+    const limited = !(await perAddress.take(email)) || !(await perIp.take(ip));
     const user = limited ? undefined : await signInUser(config, db, email);
     if (user !== undefined) {
       const code = await kit.codes.issue(email);

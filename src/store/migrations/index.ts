@@ -4,6 +4,7 @@ import { devMailbox } from './0002-dev-mailbox.js';
 import { audit } from './0003-audit.js';
 import { oauth } from './0004-oauth.js';
 import { mail } from './0005-mail.js';
+import { rateLimits } from './0006-rate-limits.js';
 
 /** Every migration, in order. Explicit, never globbed; names are permanent once released. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -12,4 +13,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-audit': audit,
   '0004-oauth': oauth,
   '0005-mail': mail,
+  '0006-rate-limits': rateLimits,
 };

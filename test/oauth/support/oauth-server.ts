@@ -41,9 +41,14 @@ export async function startOAuthServer(
     logger?: Logger;
     /** Announce an https issuer (as behind a TLS proxy) while the test talks plain http to `url`. */
     httpsIssuer?: boolean;
+    /** Serve an existing database (a second instance of one deployment); its owner disposes of it. */
+    databaseUrl?: string;
   } = {},
 ): Promise<OAuthTestServer> {
-  const database = await createTestDatabase(options.dialect ?? 'sqlite');
+  const database =
+    options.databaseUrl === undefined
+      ? await createTestDatabase(options.dialect ?? 'sqlite')
+      : { url: options.databaseUrl, dispose: () => Promise.resolve() };
   const port = await freePort();
   const config = loadConfig({
     WORKONWARD_ENV: 'development',
