@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES } from '../../src/domain/scopes.js';
-import { connectedClient, register } from './support/flow.js';
+import { connectedClient, mcpRequest, register, toolCall, TOOLS_LIST } from './support/flow.js';
 import { startOAuthServer, type OAuthTestServer } from './support/oauth-server.js';
 
 let server: OAuthTestServer;
@@ -9,18 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const mcpPost = (token: string | undefined, path = '/mcp', extraHeaders: Record<string, string> = {}) =>
-  fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: {
-      ...(token !== undefined && { authorization: `Bearer ${token}` }),
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-11-25',
-      ...extraHeaders,
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
-  });
+const mcpPost = (token: string | undefined, path = '/mcp', headers: Record<string, string> = {}) =>
+  mcpRequest(server, token, TOOLS_LIST, { path, headers });
 
 describe('authorization server metadata', () => {
   it.each(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'])(
@@ -149,21 +139,7 @@ describe('the MCP endpoint as a resource server', () => {
       tenant: 'Harbor Line Contractors',
       scopes: ['projects:read'],
     });
-    const response = await fetch(`${server.url}/mcp`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${tokens.body.access_token!}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-11-25',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'projects.list', arguments: {} },
-      }),
-    });
+    const response = await mcpRequest(server, tokens.body.access_token, toolCall('projects.list'));
     const text = await response.text();
     expect(response.status).toBe(200);
     const summit = await server.runtime.store.db

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALEX, connectedClient, tokenRequest } from './support/flow.js';
+import { ALEX, connectedClient, mcpRequest, tokenRequest } from './support/flow.js';
 import { startOAuthServer, type OAuthTestServer } from './support/oauth-server.js';
 
 let server: OAuthTestServer;
@@ -8,18 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-async function mcp(token: string, body: unknown, path = '/mcp') {
-  return fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-11-25',
-    },
-    body: JSON.stringify(body),
-  });
-}
+const mcp = (token: string, body: unknown, path = '/mcp') => mcpRequest(server, token, body, { path });
 
 describe('the authorization code flow', () => {
   it('issues tokens bound to the MCP resource with exactly the checked scopes', async () => {

@@ -10,6 +10,8 @@ import {
   registerPublicClient,
   signIn,
   tokenRequest,
+  mcpRequest,
+  TOOLS_LIST,
 } from './support/flow.js';
 import { startOAuthServer, type OAuthTestServer } from './support/oauth-server.js';
 import { UserAgent } from './support/user-agent.js';
@@ -27,17 +29,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 async function toolsList(token: string, path = '/mcp') {
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-11-25',
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
-  });
-  return response.status;
+  return (await mcpRequest(server, token, TOOLS_LIST, { path })).status;
 }
 
 async function codeFor(clientId: string, challenge: string) {

@@ -11,6 +11,8 @@ import {
   registerPublicClient,
   SAM,
   signIn,
+  mcpRequest,
+  toolCall,
 } from '../oauth/support/flow.js';
 import { startOAuthServer, type OAuthTestServer } from '../oauth/support/oauth-server.js';
 import { formField, UserAgent } from '../oauth/support/user-agent.js';
@@ -38,22 +40,7 @@ async function grantOf(accessToken: string): Promise<string> {
 }
 
 async function mcpStatus(token: string, tool: string) {
-  const response = await fetch(`${server.url}/mcp`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-11-25',
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'tools/call',
-      params: { name: tool, arguments: {} },
-    }),
-  });
-  return response.status;
+  return (await mcpRequest(server, token, toolCall(tool))).status;
 }
 
 describe('sign-in', () => {

@@ -1,11 +1,38 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
+import { LEGACY } from '../../mcp/raw-http.js';
 import type { OAuthTestServer } from './oauth-server.js';
 import { formField, UserAgent } from './user-agent.js';
 
 export const ALEX = 'alex@summitridge.example';
 export const SAM = 'sam@harborline.example';
 export const LOOPBACK_REDIRECT = 'http://127.0.0.1:33418/callback';
+
+export const TOOLS_LIST = { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} };
+export const toolCall = (name: string, args: Record<string, unknown> = {}) => ({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
+
+/** A 2025-era JSON-RPC POST to the MCP endpoint with `token` as Bearer (undefined: none). */
+export function mcpRequest(
+  server: Pick<OAuthTestServer, 'url'>,
+  token: string | undefined,
+  body: unknown,
+  options: { path?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  return fetch(`${server.url}${options.path ?? '/mcp'}`, {
+    method: 'POST',
+    headers: {
+      ...(token !== undefined && { authorization: `Bearer ${token}` }),
+      ...LEGACY,
+      ...options.headers,
+    },
+    body: JSON.stringify(body),
+  });
+}
 
 export function pkce() {
   const verifier = randomBytes(32).toString('base64url');
