@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -19,6 +19,17 @@ export type ClaimOutcome =
   | { readonly kind: 'replay'; readonly result: string }
   | { readonly kind: 'reused' }
   | { readonly kind: 'in_progress' };
+
+type KeyRef = Pick<ClaimRequest, 'tenantId' | 'tool' | 'key'>;
+type HeldClaim = KeyRef & Pick<ClaimRequest, 'claimToken'>;
+
+/** The one row of (tenant, tool, key). */
+const keyRow = (ref: KeyRef) => (eb: ExpressionBuilder<Database, 'mail_idempotency'>) =>
+  eb.and([eb('tenant_id', '=', ref.tenantId), eb('tool', '=', ref.tool), eb('key', '=', ref.key)]);
+
+/** That row while `claim` still holds it (in progress, under its token). */
+const heldBy = (claim: HeldClaim) => (eb: ExpressionBuilder<Database, 'mail_idempotency'>) =>
+  eb.and([keyRow(claim)(eb), eb('claim_token', '=', claim.claimToken), eb('state', '=', 'in_progress')]);
 
 /**
  * Claims (tenant, tool, key) for one call with conditional writes only, never read-then-write:
@@ -47,9 +58,7 @@ export async function claimIdempotencyKey(db: Executor, claim: ClaimRequest): Pr
   const takenOver = await db
     .updateTable('mail_idempotency')
     .set(claimed)
-    .where('tenant_id', '=', claim.tenantId)
-    .where('tool', '=', claim.tool)
-    .where('key', '=', claim.key)
+    .where(keyRow(claim))
     .where((eb) =>
       eb.or([
         eb('expires_at', '<=', claim.now),
@@ -62,9 +71,7 @@ export async function claimIdempotencyKey(db: Executor, claim: ClaimRequest): Pr
   const row = await db
     .selectFrom('mail_idempotency')
     .select(['fingerprint', 'state', 'result'])
-    .where('tenant_id', '=', claim.tenantId)
-    .where('tool', '=', claim.tool)
-    .where('key', '=', claim.key)
+    .where(keyRow(claim))
     .executeTakeFirst();
   if (row === undefined) return { kind: 'in_progress' };
   if (row.fingerprint !== claim.fingerprint) return { kind: 'reused' };
@@ -75,34 +82,20 @@ export async function claimIdempotencyKey(db: Executor, claim: ClaimRequest): Pr
 /** Stores the result under the caller's claim; false when the claim was lost (then roll back). */
 export async function completeIdempotencyKey(
   db: Executor,
-  claim: Pick<ClaimRequest, 'tenantId' | 'tool' | 'key' | 'claimToken'>,
+  claim: HeldClaim,
   result: string,
 ): Promise<boolean> {
   const updated = await db
     .updateTable('mail_idempotency')
     .set({ state: 'done', result })
-    .where('tenant_id', '=', claim.tenantId)
-    .where('tool', '=', claim.tool)
-    .where('key', '=', claim.key)
-    .where('claim_token', '=', claim.claimToken)
-    .where('state', '=', 'in_progress')
+    .where(heldBy(claim))
     .executeTakeFirst();
   return Number(updated.numUpdatedRows) === 1;
 }
 
 /** Gives a claim back (the call was refused after claiming), so the key stays unused. */
-export async function releaseIdempotencyKey(
-  db: Executor,
-  claim: Pick<ClaimRequest, 'tenantId' | 'tool' | 'key' | 'claimToken'>,
-): Promise<void> {
-  await db
-    .deleteFrom('mail_idempotency')
-    .where('tenant_id', '=', claim.tenantId)
-    .where('tool', '=', claim.tool)
-    .where('key', '=', claim.key)
-    .where('claim_token', '=', claim.claimToken)
-    .where('state', '=', 'in_progress')
-    .execute();
+export async function releaseIdempotencyKey(db: Executor, claim: HeldClaim): Promise<void> {
+  await db.deleteFrom('mail_idempotency').where(heldBy(claim)).execute();
 }
 
 /** Forgets keys past their retention, unless a live call still holds the claim. */
