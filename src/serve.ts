@@ -1,3 +1,4 @@
+import { MCP_RESOURCE_PATHS } from './oauth/resources.js';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { createApp } from './http/app.js';
 import { listen } from './http/serve.js';
@@ -59,7 +60,7 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
   });
   const server = await listen(app, config.http.host, config.http.port);
   logger.info(
-    { url: server.url, mcp: [`${server.url}/mcp`, `${server.url}/api/mcp`], auth: config.auth },
+    { url: server.url, mcp: MCP_RESOURCE_PATHS.map((path) => `${server.url}${path}`), auth: config.auth },
     'serving MCP over HTTP',
   );
   if (config.env === 'development') process.stderr.write(developmentBanner(server.url, config));

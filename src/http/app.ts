@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Config } from '../config/config.js';
 import type { Authenticate, ScopeChallenge } from '../mcp/authenticate.js';
 import type { McpEndpoint } from '../mcp/mcp-handler.js';
+import { MCP_RESOURCE_PATHS } from '../oauth/resources.js';
 import { readJsonBody } from './json-body.js';
 import { requestGuards } from './request-guards.js';
 
@@ -19,9 +20,6 @@ export interface AppDependencies {
   /** Refuses a request its token's scopes do not cover (403), on the parsed body. */
   readonly scopeChallenge?: ScopeChallenge | undefined;
 }
-
-/** The MCP endpoint is served at both paths the seed documents use. */
-export const MCP_PATHS = ['/mcp', '/api/mcp'] as const;
 
 export function createApp(deps: AppDependencies): Hono {
   const { config, mcp, authenticate } = deps;
@@ -47,7 +45,7 @@ export function createApp(deps: AppDependencies): Hono {
     }
   });
 
-  for (const path of MCP_PATHS) {
+  for (const path of MCP_RESOURCE_PATHS) {
     const resource = `${config.oauth.issuer}${path}`;
     app.all(path, async (c) => {
       const rejected = guard(c.req.raw);

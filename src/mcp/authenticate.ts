@@ -25,8 +25,9 @@ export function bearerToken(
   return async (request, resource) => {
     const header = request.headers.get('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-    const { metadataUrl, scope } = challenge(resource);
+    // Built only for a refusal: the challenge is not needed on the accepted path.
     const refuse = (error?: string) => {
+      const { metadataUrl, scope } = challenge(resource);
       const parts = [`Bearer resource_metadata="${metadataUrl}"`, `scope="${scope}"`];
       if (error !== undefined) parts.push('error="invalid_token"', `error_description="${error}"`);
       return {

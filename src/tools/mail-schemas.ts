@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { READ_ONLY } from './define-tool.js';
 
 /** Zod shapes shared by the PING8 email tools. Objects are strict: an unknown field such as `bcc` or `from` is an error, never silently dropped. */
 export const recipient = z.union([
@@ -92,9 +93,4 @@ export const SEND_ANNOTATIONS = {
 } as const;
 
 /** Check/preview tools: no mail leaves, nothing outside the tenant changes. */
-export const CHECK_ANNOTATIONS = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-} as const;
+export const CHECK_ANNOTATIONS = READ_ONLY;

@@ -30,7 +30,7 @@ export function toolContext(env: ToolEnvironment, principal: Principal): ToolCon
     principal,
     crm,
     mail: mailService(env.mail, principal, async (reference) => {
-      const bid = await crm.getBid(reference);
+      const bid = await crm.findBid(reference);
       return { id: bid.id, label: bid.label };
     }),
   };

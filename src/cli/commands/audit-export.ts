@@ -10,12 +10,12 @@ export const auditExportCommand: Command = {
   run: ({ config, options }) => {
     const slug = required(options.tenant, '--tenant');
     return withStore(config, async (store) => {
-      const tenant = (await accountsRepository(store.db).listTenants()).find((t) => t.slug === slug);
+      const tenant = await accountsRepository(store.db).findTenantBySlug(slug);
       if (tenant === undefined)
         throw new UsageError(`No tenant ${JSON.stringify(slug)} (see \`tenant list\`).`);
-      const lines: string[] = [];
-      for await (const entry of exportAudit(store.db, tenant.id)) lines.push(JSON.stringify(entry));
-      return { data: lines.map((line) => JSON.parse(line) as unknown), text: lines.join('\n') };
+      const entries: unknown[] = [];
+      for await (const entry of exportAudit(store.db, tenant.id)) entries.push(entry);
+      return { data: entries, text: entries.map((entry) => JSON.stringify(entry)).join('\n') };
     });
   },
 };

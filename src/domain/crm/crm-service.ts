@@ -177,6 +177,11 @@ export function crmService(repo: CrmRepository, clock: Clock, cursors: CursorCod
       };
     },
 
+    /** A bid's summary only, for callers that need no history or notes (search, send_email's bid). */
+    async findBid(reference: string) {
+      return toBidSummary(await bidOrThrow(reference), clock.now());
+    },
+
     async getBid(reference: string) {
       const row = await bidOrThrow(reference);
       const [history, notes] = await Promise.all([repo.bidHistory(row.id), repo.bidNotes(row.id)]);

@@ -47,7 +47,7 @@ export async function searchCrm(
     can('project') ? crm.listProjects({ query: term, limit: PER_KIND }) : none,
     can('company') ? crm.listCompanies({ query: term, limit: PER_KIND }) : none,
     can('contact') ? crm.searchContacts({ name: term, limit: PER_KIND }) : none,
-    can('bid') && 'number' in bidRef ? crm.getBid(term).catch(() => undefined) : undefined,
+    can('bid') && 'number' in bidRef ? crm.findBid(term).catch(() => undefined) : undefined,
   ]);
   const projectBids = can('bid')
     ? await Promise.all(
