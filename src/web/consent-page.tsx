@@ -3,7 +3,6 @@ import { Layout } from './layout.js';
 
 export interface ConsentProps {
   readonly uid: string;
-  readonly csrf: string;
   readonly user: { email: string; csrf: string };
   readonly clientName: string;
   readonly clientId: string;
@@ -49,7 +48,7 @@ export function ConsentPage(props: ConsentProps) {
           </p>
         )}
         <form method="post" action={`/oauth/interaction/${props.uid}`}>
-          <input type="hidden" name="csrf" value={props.csrf} />
+          <input type="hidden" name="csrf" value={props.user.csrf} />
           <fieldset>
             <legend>Tenant</legend>
             {props.tenants.map((tenant) => (

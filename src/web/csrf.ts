@@ -13,13 +13,17 @@ const COOKIE = 'wo_csrf';
 export function csrfGuard(keys: KeyRing, jar: CookieJar, issuer: string) {
   const origin = new URL(issuer).origin;
   const tokenFor = (secret: string) => keys.hmac('web/csrf', secret);
+  // A secret minted during this request: the cookie it sets is not readable until the next one,
+  // so a second token() call on a cookie-less request must reuse it, not mint another.
+  const minted = new WeakMap<Context, string>();
   return {
     /** The form token for this browser, setting the cookie on first use. */
     token(c: Context): string {
-      let secret = jar.get(c, COOKIE);
+      let secret = minted.get(c) ?? jar.get(c, COOKIE);
       if (secret === undefined || secret.length < 20) {
         secret = newSecretToken();
         jar.set(c, COOKIE, secret);
+        minted.set(c, secret);
       }
       return tokenFor(secret);
     },

@@ -54,7 +54,6 @@ export function interactionRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     return c.html(
       <ConsentPage
         uid={interaction.uid}
-        csrf={kit.csrf.token(c)}
         user={{ email: user.email, csrf: kit.csrf.token(c) }}
         clientName={client.clientName ?? client.clientId}
         clientId={client.clientId}
