@@ -89,9 +89,13 @@ export function connectionsRepository(db: Kysely<Database>) {
         .execute();
       return narrowed;
     },
-    /** Records use at most once a minute per connection (cheap on the hot path). */
-    async touch(grantId: string, now: Date) {
+    /**
+     * Records use at most once a minute per connection. `lastUsedAt` is what the caller already
+     * read: within the minute there is nothing to write, so the hot path sends no statement.
+     */
+    async touch(grantId: string, now: Date, lastUsedAt: string | null) {
       const cutoff = new Date(now.getTime() - 60_000).toISOString();
+      if (lastUsedAt !== null && lastUsedAt >= cutoff) return;
       await db
         .updateTable('oauth_connections')
         .set({ last_used_at: now.toISOString() })

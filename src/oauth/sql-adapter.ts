@@ -67,8 +67,9 @@ export function sqlAdapterFactory(db: Kysely<Database>, clientSecrets: Sealer) {
     const key = (id: string) => storedId(model, id);
     const live = () => Date.now();
 
+    const payloadOf = (row: { payload: string }) => JSON.parse(row.payload) as AdapterPayload;
     const decode = (id: string, row: { payload: string; consumed_at: number | null }): AdapterPayload => {
-      const payload = JSON.parse(row.payload) as AdapterPayload;
+      const payload = payloadOf(row);
       if (hashed) payload.jti = id;
       if (row.consumed_at !== null) payload.consumed = Math.floor(row.consumed_at / 1000);
       if (model === 'Client' && typeof payload.client_secret === 'string')
@@ -85,7 +86,7 @@ export function sqlAdapterFactory(db: Kysely<Database>, clientSecrets: Sealer) {
         .executeTakeFirst();
       if (row === undefined) return undefined;
       if (row.expires_at !== null && row.expires_at <= live()) return undefined;
-      return { row, payload: JSON.parse(row.payload) as AdapterPayload };
+      return row;
     };
 
     return {
@@ -126,18 +127,18 @@ export function sqlAdapterFactory(db: Kysely<Database>, clientSecrets: Sealer) {
           .execute();
       },
       async find(id) {
-        const found = await findBy('id', id);
-        return found && decode(id, found.row);
+        const row = await findBy('id', id);
+        return row && decode(id, row);
       },
       async findByUid(uid) {
-        const found = await findBy('uid', uid);
+        const row = await findBy('uid', uid);
         // Only sessions are found by uid; their id is the (hashed) cookie value, which the engine
         // does not need back from this lookup.
-        return found && { ...found.payload, ...(found.row.consumed_at !== null && { consumed: 1 }) };
+        return row && { ...payloadOf(row), ...(row.consumed_at !== null && { consumed: 1 }) };
       },
       async findByUserCode(userCode) {
-        const found = await findBy('user_code', userCode);
-        return found?.payload;
+        const row = await findBy('user_code', userCode);
+        return row && payloadOf(row);
       },
       async consume(id) {
         const result = await db

@@ -25,7 +25,7 @@ export function storedTokenVerifier(db: Kysely<Database>, issuer: string, clock:
   const connections = connectionsRepository(db);
   return {
     async verifyAccessToken(token: string, resource: string): Promise<VerifiedToken | undefined> {
-      if (token.length < 20 || token.length > 512) return undefined;
+      if (token.length < 20 || token.length > 512 || !isOurResource(issuer, resource)) return undefined;
       const row = await db
         .selectFrom('oauth_models as m')
         .innerJoin('oauth_connections as c', 'c.grant_id', 'm.grant_id')
@@ -40,6 +40,7 @@ export function storedTokenVerifier(db: Kysely<Database>, issuer: string, clock:
           'c.user_id',
           'c.client_id',
           'c.scopes',
+          'c.last_used_at',
           't.id as tenant_id',
           't.slug as tenant_slug',
           't.name as tenant_name',
@@ -58,9 +59,8 @@ export function storedTokenVerifier(db: Kysely<Database>, issuer: string, clock:
         : payload.aud === undefined
           ? []
           : [payload.aud];
-      // The audience must be this MCP server, and the request must be for this server too.
-      if (!audiences.some((aud) => isOurResource(issuer, aud)) || !isOurResource(issuer, resource))
-        return undefined;
+      // The audience must be this MCP server (the request was checked to be for it above).
+      if (!audiences.some((aud) => isOurResource(issuer, aud))) return undefined;
       if (payload.accountId !== row.user_id || payload.clientId !== row.client_id) return undefined;
       const granted = parseScopes(row.scopes);
       const principal: Principal = {
@@ -71,7 +71,7 @@ export function storedTokenVerifier(db: Kysely<Database>, issuer: string, clock:
         clientId: row.client_id,
         scopes: parseScopes(payload.scope).filter((scope) => granted.includes(scope)),
       };
-      await connections.touch(row.grant_id, clock.now());
+      await connections.touch(row.grant_id, clock.now(), row.last_used_at);
       return { principal, expiresAt: payload.exp };
     },
   };
