@@ -16,7 +16,8 @@ export function backoffMs(
   return Math.round(delay * (0.8 + 0.4 * random()));
 }
 
-export type Settled = { row: MailOutboxRow; sent: SentMail } | { row: MailOutboxRow; error: unknown };
+/** A round's outcome for one row; `to` is its parsed envelope, read once per attempt. */
+export type Settled = { row: MailOutboxRow; to: string[] } & ({ sent: SentMail } | { error: unknown });
 
 function permanent(error: unknown): boolean {
   const code = (error as { responseCode?: number }).responseCode;
@@ -33,10 +34,10 @@ function permanent(error: unknown): boolean {
 export async function settleRound(options: WorkerOptions, owner: string, outcomes: Settled[]): Promise<void> {
   const now = options.clock.now();
   const nowIso = now.toISOString();
-  const deadLettered: { row: MailOutboxRow; reason: string }[] = [];
+  const deadLettered: { outcome: Settled; reason: string }[] = [];
   await options.db.transaction().execute(async (tx) => {
     const audits: AuditEntry[] = [];
-    const audit = (row: MailOutboxRow, decision: string, reason: string | null) =>
+    const audit = ({ row, to }: Settled, decision: string, reason: string | null) =>
       audits.push({
         tenantId: row.tenant_id,
         userId: null,
@@ -44,19 +45,15 @@ export async function settleRound(options: WorkerOptions, owner: string, outcome
         action: 'email.delivery',
         decision,
         reason,
-        details: {
-          message_id: row.id,
-          attempt: row.attempts,
-          recipients: JSON.parse(row.envelope_to) as string[],
-        },
+        details: { message_id: row.id, attempt: row.attempts, recipients: to },
       });
 
     // Delivered rows, the common case: one UPDATE for the round.
     const delivered = outcomes.flatMap((outcome) =>
-      'sent' in outcome ? [{ row: outcome.row, id: outcome.row.id, ...deliveryRecord(outcome.sent) }] : [],
+      'sent' in outcome ? [{ outcome, id: outcome.row.id, ...deliveryRecord(outcome.sent) }] : [],
     );
     const settled = await settleSent(tx, owner, delivered, nowIso);
-    for (const d of delivered) if (settled.has(d.id)) audit(d.row, 'sent', d.lastError);
+    for (const d of delivered) if (settled.has(d.id)) audit(d.outcome, 'sent', d.lastError);
 
     // Failed attempts, one by one: each gets its own retry time, or is dead-lettered.
     for (const outcome of outcomes) {
@@ -76,12 +73,12 @@ export async function settleRound(options: WorkerOptions, owner: string, outcome
             updated_at: nowIso,
           };
       if (!(await settleLeased(tx, row.id, owner, change))) continue;
-      if (dead) deadLettered.push({ row, reason });
-      audit(row, change.status, reason);
+      if (dead) deadLettered.push({ outcome, reason });
+      audit(outcome, change.status, reason);
     }
     await appendAudits(tx, options.clock, audits);
   });
-  for (const { row, reason } of deadLettered) alertDeadLetter(options, row, reason);
+  for (const { outcome, reason } of deadLettered) alertDeadLetter(options, outcome.row, outcome.to, reason);
 }
 
 /** What a delivery leaves on its row: the server's Message-ID, and any recipients it refused. */
@@ -98,7 +95,8 @@ function deliveryRecord(sent: SentMail): { smtpMessageId: string; lastError: str
  */
 export function alertDeadLetter(
   options: Pick<WorkerOptions, 'logger'>,
-  row: Pick<MailOutboxRow, 'id' | 'tenant_id' | 'attempts' | 'envelope_to'>,
+  row: Pick<MailOutboxRow, 'id' | 'tenant_id' | 'attempts'>,
+  to: readonly string[],
   reason: string,
 ): void {
   options.logger.error(
@@ -106,7 +104,7 @@ export function alertDeadLetter(
       messageId: row.id,
       tenantId: row.tenant_id,
       attempt: row.attempts,
-      to: maskAddresses(JSON.parse(row.envelope_to) as string[]),
+      to: maskAddresses(to),
       reason,
     },
     'email dead-lettered: it will not be retried automatically; retry or cancel it under Settings → Outbox',

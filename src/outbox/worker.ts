@@ -77,7 +77,13 @@ async function buryAbandoned(options: WorkerOptions): Promise<void> {
       });
       return true;
     });
-    if (buried) alertDeadLetter(options, row, 'worker stopped during the last attempt');
+    if (buried)
+      alertDeadLetter(
+        options,
+        row,
+        JSON.parse(row.envelope_to) as string[],
+        'worker stopped during the last attempt',
+      );
   }
 }
 
@@ -97,21 +103,16 @@ export async function deliverOnce(options: WorkerOptions, owner: string): Promis
   }
   const outcomes = await Promise.all(
     rows.map(async (row): Promise<Settled> => {
+      const to = JSON.parse(row.envelope_to) as string[];
       try {
         const message = JSON.parse(row.message) as CanonicalMessage;
-        const envelopeTo = JSON.parse(row.envelope_to) as string[];
-        return { row, sent: await options.sender.send(outgoingMail(message, envelopeTo, row.id)) };
+        return { row, to, sent: await options.sender.send(outgoingMail(message, to, row.id)) };
       } catch (error) {
         options.logger.warn(
-          {
-            messageId: row.id,
-            attempt: row.attempts,
-            to: maskAddresses(JSON.parse(row.envelope_to) as string[]),
-            err: (error as Error).message,
-          },
+          { messageId: row.id, attempt: row.attempts, to: maskAddresses(to), err: (error as Error).message },
           'email delivery attempt failed',
         );
-        return { row, error };
+        return { row, to, error };
       }
     }),
   );

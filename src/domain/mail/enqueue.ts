@@ -69,7 +69,7 @@ export async function enqueueChecked(
   principal: Principal,
   request: SendRequest,
   checked: readonly CheckedMessage[],
-  mode: { dryRun: true } | { dryRun: false; claim: ClaimRequest; fingerprint: string },
+  mode: { dryRun: true } | { dryRun: false; claim: ClaimRequest },
 ): Promise<SendResult> {
   const nowIso = deps.clock.now().toISOString();
   const rows: MailOutboxRow[] = [];
@@ -135,14 +135,17 @@ export async function enqueueChecked(
       await tx
         .insertInto('bid_notes')
         .values(
-          rows.map((row) => ({
-            id: newId(),
-            tenant_id: principal.tenantId,
-            bid_id: request.bid?.id ?? '',
-            author_user_id: principal.userId,
-            body: `Follow-up email queued to ${(JSON.parse(row.envelope_to) as string[]).join(', ')}: "${row.subject}" (message ${row.id}).`,
-            created_at: nowIso,
-          })),
+          // One note per queued message, from the results (the rows hold the same, as JSON).
+          results
+            .filter((r) => r.message_id !== null)
+            .map((r) => ({
+              id: newId(),
+              tenant_id: principal.tenantId,
+              bid_id: request.bid?.id ?? '',
+              author_user_id: principal.userId,
+              body: `Follow-up email queued to ${r.recipients.join(', ')}: "${r.subject}" (message ${r.message_id ?? ''}).`,
+              created_at: nowIso,
+            })),
         )
         .execute();
     }
@@ -175,7 +178,7 @@ export async function enqueueChecked(
       tenant: principal.tenantSlug,
       queued: rows.length,
       dryRun: mode.dryRun,
-      to: rows.flatMap((r) => maskAddresses(JSON.parse(r.envelope_to) as string[])),
+      to: results.flatMap((r) => (r.message_id === null ? [] : maskAddresses(r.recipients))),
     },
     mode.dryRun ? 'email dry run recorded' : 'email queued',
   );

@@ -136,7 +136,7 @@ export async function sendMessages(
     );
   }
   try {
-    return await enqueueChecked(deps, principal, request, checked, { dryRun: false, claim, fingerprint });
+    return await enqueueChecked(deps, principal, request, checked, { dryRun: false, claim });
   } catch (error) {
     await releaseIdempotencyKey(deps.db, claim);
     if (error instanceof DomainError) await audit('refused', error.message);
