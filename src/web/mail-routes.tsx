@@ -4,9 +4,9 @@ import { DomainError } from '../domain/errors.js';
 import { cancelOutboxMessage, outboxPage, retryOutboxMessage } from '../domain/mail/outbox-admin.js';
 import { accountsRepository } from '../store/accounts-repository.js';
 import { AuditLogPage, OutboxPage } from './mail-pages.js';
-import { MessagePage } from './sign-in-pages.js';
+import { FormRefusedPage, MessagePage } from './sign-in-pages.js';
 import type { WebDeps } from './web-deps.js';
-import { formOf, single, type WebKit } from './web-kit.js';
+import { formOf, only, toLogin, type WebKit } from './web-kit.js';
 
 const PAGE = 100;
 
@@ -18,8 +18,7 @@ export function mailRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
   /** The signed-in user's current tenant if they may manage it (owner or admin), else a response. */
   const manager = async (c: Context) => {
     const user = await kit.sessions.current(c);
-    if (user === undefined)
-      return { response: c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303) };
+    if (user === undefined) return { response: toLogin(c) };
     const memberships = await accounts.membershipsOfUser(user.userId);
     const membership = memberships.find((m) => m.tenant_id === user.tenantId) ?? memberships[0];
     if (membership === undefined || (membership.role !== 'owner' && membership.role !== 'admin'))
@@ -69,14 +68,7 @@ export function mailRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
   for (const action of ['cancel', 'retry'] as const)
     app.post(`/settings/outbox/:id/${action}`, async (c) => {
       const form = await formOf(c);
-      if (!kit.csrf.verify(c, single(form.csrf)))
-        return c.html(
-          <MessagePage
-            title="Request refused"
-            message="The form expired or came from another site. Reload the page and try again."
-          />,
-          403,
-        );
+      if (!kit.csrf.verify(c, only(form.csrf))) return c.html(<FormRefusedPage />, 403);
       const who = await manager(c);
       if (who.view === undefined) return who.response;
       const operator = { tenantId: who.tenantId, userId: who.user.userId };

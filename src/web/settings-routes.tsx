@@ -5,9 +5,9 @@ import { listDevMailbox } from '../outbox/dev-mailbox.js';
 import { accountsRepository } from '../store/accounts-repository.js';
 import { STYLESHEET } from './layout.js';
 import { ConnectedAppsPage, DevMailboxPage, TenantsPage } from './settings-pages.js';
-import { HomePage, MessagePage } from './sign-in-pages.js';
+import { FormRefusedPage, HomePage } from './sign-in-pages.js';
 import type { WebDeps } from './web-deps.js';
-import { formOf, only, many, pageHeaders, single, type WebKit } from './web-kit.js';
+import { formOf, only, many, pageHeaders, single, toLogin, type WebKit } from './web-kit.js';
 
 const APPS = '/settings/developer/connected-apps';
 
@@ -21,15 +21,7 @@ export function settingsRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     const user = await kit.sessions.current(c);
     return user === undefined ? undefined : { user, view: { email: user.email, csrf: kit.csrf.token(c) } };
   };
-  const toLogin = (c: Context) => c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
-  const refused = (c: Context) =>
-    c.html(
-      <MessagePage
-        title="Request refused"
-        message="The form expired or came from another site. Reload the page and try again."
-      />,
-      403,
-    );
+  const refused = (c: Context) => c.html(<FormRefusedPage />, 403);
 
   app.get('/assets/web.css', (c) =>
     c.body(STYLESHEET, 200, {

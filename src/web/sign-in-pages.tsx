@@ -91,3 +91,13 @@ export function HomePage(props: { issuer: string; devMailbox: boolean }) {
     </Layout>
   );
 }
+
+/** The answer to a settings form whose CSRF token is missing or wrong (403). */
+export function FormRefusedPage() {
+  return (
+    <MessagePage
+      title="Request refused"
+      message="The form expired or came from another site. Reload the page and try again."
+    />
+  );
+}

@@ -21,6 +21,11 @@ export function webKit(deps: WebDeps) {
 
 export type WebKit = ReturnType<typeof webKit>;
 
+/** To the sign-in page, coming back here afterwards. */
+export function toLogin(c: Context): Response {
+  return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
+}
+
 /** Where to go after signing in: a path on this server only (never `//host` or `/\host`). */
 export function safeNext(value: unknown, fallback = '/settings/developer/connected-apps'): string {
   if (
