@@ -69,11 +69,14 @@ export function connectionsRepository(db: Kysely<Database>) {
           .executeTakeFirst();
       });
     },
-    /** Keeps only `keep` of the granted scopes (never widens); returns the new set, or undefined. */
-    async narrow(grantId: string, userId: string, keep: readonly string[]): Promise<Scope[] | undefined> {
+    /**
+     * Keeps only `keep` of the granted scopes (never widens); returns the new set with the
+     * connection's tenant and client (for the audit entry), or undefined.
+     */
+    async narrow(grantId: string, userId: string, keep: readonly string[]) {
       const row = await db
         .selectFrom('oauth_connections')
-        .select(['scopes'])
+        .select(['scopes', 'tenant_id', 'client_id'])
         .where('grant_id', '=', grantId)
         .where('user_id', '=', userId)
         .where('revoked_at', 'is', null)
@@ -87,7 +90,7 @@ export function connectionsRepository(db: Kysely<Database>) {
         .where('grant_id', '=', grantId)
         .where('user_id', '=', userId)
         .execute();
-      return narrowed;
+      return { scopes: narrowed, tenantId: row.tenant_id, clientId: row.client_id };
     },
     /**
      * Records use at most once a minute per connection. `lastUsedAt` is what the caller already

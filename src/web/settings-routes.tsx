@@ -92,15 +92,14 @@ export function settingsRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     if (user === undefined) return toLogin(c);
     const grantId = c.req.param('grant');
     const narrowed = await connections.narrow(grantId, user.userId, many(form.scope));
-    const row = narrowed === undefined ? undefined : await connections.find(grantId);
-    if (row !== undefined)
+    if (narrowed !== undefined)
       await appendAudit(db, clock, {
-        tenantId: row.tenant_id,
+        tenantId: narrowed.tenantId,
         userId: user.userId,
-        clientId: row.client_id,
+        clientId: narrowed.clientId,
         action: 'oauth.scopes_narrowed',
         decision: 'allowed',
-        details: { grant: grantId, scopes: narrowed ?? [] },
+        details: { grant: grantId, scopes: narrowed.scopes },
       });
     return c.redirect(APPS, 303);
   });
