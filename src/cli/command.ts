@@ -9,6 +9,8 @@ export interface CommandOptions {
   readonly name?: string | undefined;
   readonly email?: string | undefined;
   readonly role?: string | undefined;
+  readonly scopes?: string | undefined;
+  readonly onBehalfOf?: boolean | undefined;
 }
 
 export interface CommandContext {

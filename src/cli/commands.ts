@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { apiKeyCreateCommand, apiKeyListCommand, apiKeyRevokeCommand } from './commands/api-key.js';
 import { auditExportCommand } from './commands/audit-export.js';
 import { demoLoadCommand } from './commands/demo-load.js';
 import { importCommands } from './commands/import.js';
@@ -17,4 +18,7 @@ export const COMMANDS: readonly Command[] = [
   userAddCommand,
   ...importCommands,
   auditExportCommand,
+  apiKeyCreateCommand,
+  apiKeyListCommand,
+  apiKeyRevokeCommand,
 ];

@@ -37,6 +37,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
         name: { type: 'string' },
         email: { type: 'string' },
         role: { type: 'string' },
+        scopes: { type: 'string' },
+        'on-behalf-of': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -72,7 +74,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     }
     throw error;
   }
-  const context: CommandContext = { config, options: values, args };
+  const { 'on-behalf-of': onBehalfOf, ...rest } = values;
+  const context: CommandContext = { config, options: { ...rest, onBehalfOf }, args };
   try {
     const result = await command.run(context);
     if (result === undefined) return 0;

@@ -11,6 +11,16 @@ export interface Principal {
   readonly userId: string | null;
   readonly clientId: string | null;
   readonly scopes: readonly Scope[];
+  /** Set when the request came with an API key (`/api/v1`): which key, and whom a front said it acts for. */
+  readonly apiKey?: ApiKeyCaller;
+}
+
+export interface ApiKeyCaller {
+  readonly id: string;
+  /** The key's first characters (`wk_live_1a2b3c4d`), how people recognise it. */
+  readonly prefix: string;
+  /** The person a front deployment named in `On-Behalf-Of` (only keys allowed to do so). */
+  readonly onBehalfOf: string | null;
 }
 
 export function hasScopes(principal: Principal, needed: readonly Scope[]): boolean {

@@ -149,6 +149,21 @@ export interface RateLimitRow {
   count: number;
 }
 
+/** One API key (migration 0007); the key itself is never stored, only its SHA-256. */
+export interface ApiKeyRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: string;
+  on_behalf_of: number;
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database extends OAuthTables {
   tenants: TenantRow;
   users: UserRow;
@@ -166,4 +181,5 @@ export interface Database extends OAuthTables {
   mail_previews: MailPreviewRow;
   mail_rate: MailRateRow;
   rate_limits: RateLimitRow;
+  api_keys: ApiKeyRow;
 }

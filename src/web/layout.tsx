@@ -45,6 +45,7 @@ export function Layout(props: LayoutProps) {
               <a href="/settings/tenants">Tenants</a>
               <a href="/settings/outbox">Outbox</a>
               <a href="/settings/audit-log">Audit log</a>
+              <a href="/settings/api-keys">API keys</a>
             </>
           )}
           {props.devMailbox === true && <a href="/dev/mailbox">Dev mailbox</a>}

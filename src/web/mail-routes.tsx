@@ -2,45 +2,20 @@ import type { Context, Hono } from 'hono';
 import { listAudit } from '../domain/audit/audit-log.js';
 import { DomainError } from '../domain/errors.js';
 import { cancelOutboxMessage, outboxPage, retryOutboxMessage } from '../domain/mail/outbox-admin.js';
-import { accountsRepository } from '../store/accounts-repository.js';
 import { AuditLogPage, OutboxPage } from './mail-pages.js';
 import { FormRefusedPage, MessagePage } from './sign-in-pages.js';
 import type { WebDeps } from './web-deps.js';
-import { formOf, only, toLogin, type WebKit } from './web-kit.js';
+import { tenantManager } from './tenant-manager.js';
+import { formOf, only, type WebKit } from './web-kit.js';
 
 const PAGE = 100;
 
 /** Settings → Audit log and Settings → Outbox, for owners and admins of the session's current tenant. */
 export function mailRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
   const { db, clock } = deps;
-  const accounts = accountsRepository(db);
+  const managerOf = tenantManager(deps, kit);
 
-  /** The signed-in user's current tenant if they may manage it (owner or admin), else a response. */
-  const manager = async (c: Context) => {
-    const user = await kit.sessions.current(c);
-    if (user === undefined) return { response: toLogin(c) };
-    const memberships = await accounts.membershipsOfUser(user.userId);
-    const membership = memberships.find((m) => m.tenant_id === user.tenantId) ?? memberships[0];
-    if (membership === undefined || (membership.role !== 'owner' && membership.role !== 'admin'))
-      return {
-        response: c.html(
-          <MessagePage
-            title="Not allowed"
-            message="Only owners and admins of a tenant can see its audit log and outbox."
-          />,
-          403,
-        ),
-      };
-    return {
-      user,
-      tenantId: membership.tenant_id,
-      view: {
-        user: { email: user.email, csrf: kit.csrf.token(c) },
-        devMailbox: kit.devMailbox,
-        tenantName: membership.name,
-      },
-    };
-  };
+  const manager = (c: Context) => managerOf(c, 'its audit log and outbox');
 
   app.get('/settings/audit-log', async (c) => {
     const who = await manager(c);

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { apiKeysRoutes } from './api-keys-routes.js';
 import { interactionRoutes } from './interaction-routes.js';
 import { mailRoutes } from './mail-routes.js';
 import { settingsRoutes } from './settings-routes.js';
@@ -24,5 +25,6 @@ export function mountWebPages(app: Hono, deps: WebDeps): void {
   signInRoutes(app, deps, kit);
   settingsRoutes(app, deps, kit);
   mailRoutes(app, deps, kit);
+  apiKeysRoutes(app, deps, kit);
   interactionRoutes(app, deps, kit);
 }

@@ -5,6 +5,7 @@ import { audit } from './0003-audit.js';
 import { oauth } from './0004-oauth.js';
 import { mail } from './0005-mail.js';
 import { rateLimits } from './0006-rate-limits.js';
+import { apiKeys } from './0007-api-keys.js';
 
 /** Every migration, in order. Explicit, never globbed; names are permanent once released. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -14,4 +15,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-oauth': oauth,
   '0005-mail': mail,
   '0006-rate-limits': rateLimits,
+  '0007-api-keys': apiKeys,
 };

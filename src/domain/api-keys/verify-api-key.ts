@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../lib/clock.js';
+import { safeEqual, sha256 } from '../../lib/secrets.js';
+import { apiKeysRepository } from '../../store/api-keys-repository.js';
+import type { Database } from '../../store/schema.js';
+import type { Principal } from '../principal.js';
+import { API_KEY_PATTERN, parseScopeList } from './api-keys.js';
+
+export interface VerifiedApiKey {
+  /** The key's tenant and scopes; `onBehalfOf` is filled in by the caller once it is checked. */
+  readonly principal: Principal;
+  /** The key may name the person it acts for (`On-Behalf-Of`). */
+  readonly mayActForPeople: boolean;
+}
+
+/** API key → the principal it acts as, or undefined for a malformed, unknown or revoked key. */
+export type ApiKeyVerifier = (presented: string) => Promise<VerifiedApiKey | undefined>;
+
+/**
+ * Looks the key up by its SHA-256 on every request (so a revocation holds on the very next
+ * request on every instance), then compares the hashes in constant time as well: the index finds
+ * the row, the comparison decides.
+ */
+export function storedApiKeyVerifier(db: Kysely<Database>, clock: Clock): ApiKeyVerifier {
+  const keys = apiKeysRepository(db);
+  return async (presented) => {
+    if (!API_KEY_PATTERN.test(presented)) return undefined;
+    const hash = sha256(presented);
+    const row = await keys.findLiveByHash(hash);
+    if (row === undefined || !safeEqual(row.key_hash, hash)) return undefined;
+    await keys.touch(row.id, clock.now(), row.last_used_at);
+    return {
+      mayActForPeople: row.on_behalf_of === 1,
+      principal: {
+        tenantId: row.tenant_id,
+        tenantSlug: row.tenant_slug,
+        tenantName: row.tenant_name,
+        userId: null,
+        clientId: `api-key:${row.id}`,
+        scopes: parseScopeList(row.scopes),
+        apiKey: { id: row.id, prefix: row.prefix, onBehalfOf: null },
+      },
+    };
+  };
+}
