@@ -1,21 +1,26 @@
 /**
  * The OAuth scopes a grant can hold, each with the plain-language meaning the consent page shows.
- * Tools declare which of these they need; `tools/list` shows only what the grant allows.
+ * Tools declare which of these they need; `tools/list` shows only what the grant allows. Each
+ * meaning is kept true field by field by `domain/crm/view-shaping.ts` (and its property test):
+ * a record of one kind shown inside another (a project's bids, a bid's contact) needs its own scope.
  */
 export const SCOPES = {
   'projects:read': {
     label: 'Read projects',
-    meaning: 'See your projects, their status, clients, locations and values.',
+    meaning:
+      'See your projects, their status, client company names, locations and values (not their bids or contacts).',
     risk: 'low',
   },
   'contacts:read': {
     label: 'Read contacts and companies',
-    meaning: 'See companies and the people at them, including email addresses and phone numbers.',
+    meaning:
+      'See companies and the people at them, including email addresses and phone numbers (not project values or bids).',
     risk: 'medium',
   },
   'bids:read': {
     label: 'Read bids',
-    meaning: 'See bids, amounts, status history and notes.',
+    meaning:
+      'See bids, amounts, status history and notes (a bid’s project and contact need their own scopes).',
     risk: 'medium',
   },
   'email:preview': {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { usd } from '../tools/text-format.js';
+import { related, usd } from '../tools/text-format.js';
 import { definePrompt } from './define-prompt.js';
 
 export const draftBidFollowup = definePrompt({
@@ -13,15 +13,16 @@ export const draftBidFollowup = definePrompt({
   scopes: ['bids:read'],
   async render(args, { crm, principal }) {
     const bid = await crm.getBid(args.bid);
-    const recipient = bid.contact
-      ? `${bid.contact.name} <${bid.contact.email}>`
-      : 'the client contact (none on file: ask the user)';
+    const recipient =
+      bid.contact === null
+        ? 'the client contact (none on file: ask the user)'
+        : related(bid.contact, 'contacts:read', (c) => `${c.name} <${c.email}>`);
     return [
       `Draft a short, friendly, professional follow-up email from ${principal.tenantName} about bid ${bid.label}.`,
       '',
       `To: ${recipient}`,
-      `Company: ${bid.company?.name ?? 'n/a'}`,
-      `Project: ${bid.project.name}`,
+      `Company: ${related(bid.company, 'contacts:read', (c) => c.name)}`,
+      `Project: ${related(bid.project, 'projects:read', (p) => p.name)}`,
       `Bid: ${bid.label} — ${bid.title} — ${usd(bid.amount_usd)}`,
       `Status: ${bid.status} for ${bid.days_in_status} days (since ${bid.status_since.slice(0, 10)})${bid.due_date ? `; decision due ${bid.due_date}` : ''}`,
       `History: ${bid.history.map((h) => `${h.to} ${h.at.slice(0, 10)}`).join(' → ')}`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { companyDetail } from '../domain/crm/views.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
-import { contactLine, projectLine } from './text-format.js';
+import { contactLine, projectLine, withheld } from './text-format.js';
 
 export const companiesGet = defineTool({
   name: 'companies.get',
@@ -19,8 +19,10 @@ export const companiesGet = defineTool({
     [
       `${c.name} (${c.kind})${c.city ? `, ${c.city}` : ''}${c.phone ? `, ${c.phone}` : ''}${c.website ? `, ${c.website}` : ''}`,
       c.contacts.length === 0 ? 'No contacts.' : `Contacts:\n${c.contacts.map(contactLine).join('\n')}`,
-      c.projects.length === 0
-        ? 'Client of no projects.'
-        : `Projects:\n${c.projects.map(projectLine).join('\n')}`,
+      c.projects === undefined
+        ? `Projects: ${withheld('projects:read')}`
+        : c.projects.length === 0
+          ? 'Client of no projects.'
+          : `Projects:\n${c.projects.map(projectLine).join('\n')}`,
     ].join('\n'),
 });

@@ -14,6 +14,6 @@ export const fetchDocument = defineTool({
   scopes: ['projects:read'],
   invoking: 'Fetching record…',
   invoked: 'Fetched record',
-  run: (input, { crm, principal }) => fetchCrm(crm, input.id, principal.scopes),
+  run: (input, { crm }) => fetchCrm(crm, input.id),
   text: (out) => JSON.stringify(out),
 });

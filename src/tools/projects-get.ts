@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { projectDetail } from '../domain/crm/views.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
-import { bidLine, projectLine } from './text-format.js';
+import { bidLine, projectLine, withheld } from './text-format.js';
 
 export const projectsGet = defineTool({
   name: 'projects.get',
@@ -19,6 +19,10 @@ export const projectsGet = defineTool({
     [
       projectLine(p).slice(2),
       p.description ?? '',
-      p.bids.length === 0 ? 'No bids.' : `Bids:\n${p.bids.map(bidLine).join('\n')}`,
+      p.bids === undefined
+        ? `Bids: ${withheld('bids:read')}`
+        : p.bids.length === 0
+          ? 'No bids.'
+          : `Bids:\n${p.bids.map(bidLine).join('\n')}`,
     ].join('\n'),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PAGE_SIZE } from '../domain/crm/crm-service.js';
+import { MAX_PAGE_SIZE } from '../domain/crm/paging.js';
 import { nextCursor, projectSummary } from '../domain/crm/views.js';
 import { PROJECT_STATUSES } from '../store/schema.js';
 import { READ_ONLY, defineTool } from './define-tool.js';

@@ -12,8 +12,17 @@ export const usd = (value: number | null) => (value === null ? 'value n/a' : usd
 export const projectLine = (p: ProjectSummary) =>
   `- ${p.name} [${p.status}] — client: ${p.client?.name ?? 'n/a'} — ${p.location ?? 'no location'} — ${usd(p.value_usd)} — ${p.start_date ?? '?'} to ${p.end_date ?? '?'} (id ${p.id})`;
 
+/** What a readable line says where a field was left out because the grant lacks its scope. */
+export const withheld = (scope: string) => `(needs ${scope})`;
+
+/** A related record's text: withheld when absent, 'n/a' when the record has none. */
+export function related<T>(value: T | null | undefined, scope: string, render: (value: T) => string): string {
+  if (value === undefined) return withheld(scope);
+  return value === null ? 'n/a' : render(value);
+}
+
 export const bidLine = (b: BidSummary) =>
-  `- Bid ${b.label} ${b.title} [${b.status} for ${b.days_in_status} days] — ${usd(b.amount_usd)} — project: ${b.project.name} — company: ${b.company?.name ?? 'n/a'} — contact: ${b.contact ? `${b.contact.name} <${b.contact.email}>` : 'n/a'}`;
+  `- Bid ${b.label} ${b.title} [${b.status} for ${b.days_in_status} days] — ${usd(b.amount_usd)} — project: ${related(b.project, 'projects:read', (p) => p.name)} — company: ${related(b.company, 'contacts:read', (c) => c.name)} — contact: ${related(b.contact, 'contacts:read', (c) => `${c.name} <${c.email}>`)}`;
 
 export const contactLine = (c: ContactView) =>
   `- ${c.name} <${c.email}>${c.title ? `, ${c.title}` : ''}${c.company ? ` at ${c.company.name}` : ''}${c.phone ? `, ${c.phone}` : ''} (id ${c.id})`;

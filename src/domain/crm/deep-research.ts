@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { DomainError, invalidInput } from '../errors.js';
+import { invalidInput } from '../errors.js';
 import type { Scope } from '../scopes.js';
-import { type CrmService, parseBidReference } from './crm-service.js';
+import { parseBidReference } from './bid-reads.js';
+import type { CrmReader } from './crm-reader.js';
+import { type RecordKind, canRead } from './view-shaping.js';
 
 /**
  * The `search` / `fetch` pair in the shape ChatGPT deep research and company knowledge expect:
@@ -25,23 +27,16 @@ export type FetchedDocument = z.infer<typeof fetchedDocument>;
 
 const PER_KIND = 5;
 
-/** Which scope each kind of document needs; search skips kinds the grant cannot read. */
-const KIND_SCOPE = {
-  project: 'projects:read',
-  bid: 'bids:read',
-  company: 'contacts:read',
-  contact: 'contacts:read',
-} as const;
-
 const none = { projects: [], companies: [], contacts: [], bids: [], next_cursor: null };
 
 export async function searchCrm(
-  crm: CrmService,
+  crm: CrmReader,
   query: string,
   scopes: readonly Scope[],
 ): Promise<SearchResults> {
   const term = query.trim();
-  const can = (kind: keyof typeof KIND_SCOPE) => scopes.includes(KIND_SCOPE[kind]);
+  // Search skips kinds the grant cannot read (the reader would refuse them).
+  const can = (kind: RecordKind) => canRead(scopes, kind);
   const bidRef = parseBidReference(term);
   const [projects, companies, contacts, bid] = await Promise.all([
     can('project') ? crm.listProjects({ query: term, limit: PER_KIND }) : none,
@@ -73,22 +68,11 @@ export async function searchCrm(
   };
 }
 
-export async function fetchCrm(
-  crm: CrmService,
-  id: string,
-  scopes: readonly Scope[],
-): Promise<FetchedDocument> {
+/** One document by its search id; the scoped reader refuses a kind the grant cannot read. */
+export async function fetchCrm(crm: CrmReader, id: string): Promise<FetchedDocument> {
   const separator = id.indexOf(':');
   const kind = id.slice(0, separator);
   const key = id.slice(separator + 1);
-  if (Object.hasOwn(KIND_SCOPE, kind) && !scopes.includes(KIND_SCOPE[kind as keyof typeof KIND_SCOPE])) {
-    const needed = KIND_SCOPE[kind as keyof typeof KIND_SCOPE];
-    throw new DomainError(
-      'forbidden',
-      `Reading ${kind} documents needs the ${needed} scope, which this connection was not granted.`,
-      `Ask the user to grant ${needed} in Settings → Developer → Connected apps.`,
-    );
-  }
   switch (separator > 0 ? kind : '') {
     case 'project': {
       const p = await crm.getProject(key);
