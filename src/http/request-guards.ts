@@ -1,29 +1,60 @@
-import {
-  hostHeaderValidationResponse,
-  localhostAllowedHostnames,
-  originValidationResponse,
-} from '@modelcontextprotocol/server';
+import { hostHeaderValidationResponse, localhostAllowedHostnames } from '@modelcontextprotocol/server';
 import type { Config } from '../config/config.js';
 import { isLoopbackHost } from '../config/load.js';
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The serialised origin (scheme, host, port; default port dropped, lower case), or undefined. */
+export function parsedOrigin(value: string): URL | undefined {
+  if (!URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+}
+
+/**
+ * Which `Origin` values may call: the issuer's origin and each configured origin, compared as
+ * whole origins (scheme, host and port), never by hostname alone. On a loopback bind (or in
+ * development) a loopback origin on any port is also ours: local tools such as the MCP Inspector
+ * run on their own port of the same machine.
+ */
+export function originPolicy(config: Config): (origin: string) => boolean {
+  const exact = new Set(
+    [config.oauth.issuer, ...(config.http.allowedOrigins ?? [])].flatMap((value) => {
+      const url = parsedOrigin(value);
+      return url === undefined ? [] : [url.origin];
+    }),
+  );
+  const loopbackAnyPort = isLoopbackHost(config.http.host) || config.env === 'development';
+  return (origin) => {
+    const url = parsedOrigin(origin);
+    if (url === undefined || origin.trim() !== origin) return false;
+    return exact.has(url.origin) || (loopbackAnyPort && LOOPBACK_NAMES.has(url.hostname));
+  };
+}
+
+const forbiddenOrigin = () =>
+  Response.json(
+    { jsonrpc: '2.0', error: { code: -32000, message: 'Forbidden: Origin not allowed' }, id: null },
+    { status: 403 },
+  );
 
 /**
  * DNS-rebinding and cross-origin guards for the MCP endpoint. `Host` must name this server
  * (loopback names when bound to loopback, the issuer's host, and any configured host); a present
- * `Origin` must be one of ours. Requests without `Origin` (non-browser MCP clients) pass.
+ * `Origin` must be one of ours (`originPolicy`). Requests without `Origin` (non-browser MCP
+ * clients) pass.
  */
 export function requestGuards(config: Config): (request: Request) => Response | undefined {
-  const issuerHost = new URL(config.oauth.issuer).hostname;
-  const hosts = new Set<string>([
+  const allowedHosts = [
     ...(isLoopbackHost(config.http.host) || config.env === 'development' ? localhostAllowedHostnames() : []),
-    issuerHost,
+    new URL(config.oauth.issuer).hostname,
     ...(config.http.allowedHosts ?? []),
-  ]);
-  const originHosts = new Set<string>([
-    ...hosts,
-    ...(config.http.allowedOrigins ?? []).map((origin) => new URL(origin).hostname),
-  ]);
-  const allowedHosts = [...hosts];
-  const allowedOrigins = [...originHosts];
-  return (request) =>
-    hostHeaderValidationResponse(request, allowedHosts) ?? originValidationResponse(request, allowedOrigins);
+  ];
+  const originAllowed = originPolicy(config);
+  return (request) => {
+    const hostRefused = hostHeaderValidationResponse(request, allowedHosts);
+    if (hostRefused !== undefined) return hostRefused;
+    const origin = request.headers.get('origin');
+    return origin === null || originAllowed(origin) ? undefined : forbiddenOrigin();
+  };
 }

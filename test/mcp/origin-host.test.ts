@@ -106,3 +106,34 @@ describe('Origin × Host matrix', () => {
     }
   });
 });
+
+describe('Origin compared as scheme, host and port (issue 9, finding 13)', () => {
+  let configured: TestServer;
+  beforeAll(async () => {
+    configured = await startTestServer({
+      env: {
+        WORKONWARD_MCP_OAUTH_ISSUER: 'https://mcp.example.com',
+        WORKONWARD_MCP_ALLOWED_ORIGINS: 'https://app.example.com',
+      },
+    });
+  });
+  afterAll(() => configured.stop());
+
+  it.each([
+    ['https://app.example.com', 200],
+    ['https://mcp.example.com', 200],
+    ['https://app.example.com:443', 200],
+    ['http://app.example.com', 403],
+    ['https://app.example.com:8443', 403],
+    ['http://mcp.example.com', 403],
+    ['https://mcp.example.com:444', 403],
+    ['wss://app.example.com', 403],
+  ])('Origin %s → %i', async (origin, status) => {
+    const answer = await rawPost(
+      `${configured.url}/mcp`,
+      { ...LEGACY, host: 'mcp.example.com', origin },
+      legacy('ping'),
+    );
+    expect(answer.status, answer.text).toBe(status);
+  });
+});
