@@ -1,3 +1,4 @@
+import { hostHeaderValidationResponse, localhostAllowedHostnames } from '@modelcontextprotocol/server';
 import type { Context, Hono } from 'hono';
 import { appendAudit } from '../domain/audit/audit-log.js';
 import { connectionsRepository, parseScopes } from '../oauth/connections.js';
@@ -129,6 +130,9 @@ export function settingsRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
 
   if (kit.devMailbox) {
     app.get('/dev/mailbox', async (c) => {
+      // DNS rebinding: a page on another name that resolves to 127.0.0.1 must not read the codes.
+      const wrongHost = hostHeaderValidationResponse(c.req.raw, localhostAllowedHostnames());
+      if (wrongHost !== undefined) return wrongHost;
       const rows = await listDevMailbox(db, 20);
       const messages = rows.map((r) => ({
         id: r.id,

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { isLoopbackHost } from '../config/load.js';
 import { clientIp } from '../oauth/oauth-routes.js';
 import { cookieJar } from './cookies.js';
 import { csrfGuard } from './csrf.js';
@@ -14,7 +15,12 @@ export function webKit(deps: WebDeps) {
     csrf: csrfGuard(deps.keys, jar, deps.config.oauth.issuer),
     sessions: webSessions(deps.db, deps.clock, jar),
     codes: signInCodes(deps.db, deps.clock, deps.keys),
-    devMailbox: deps.config.env === 'development' && deps.config.mail.smtpUrl === undefined,
+    // Development without SMTP keeps mail on the machine; the mailbox that shows it (sign-in codes
+    // included) exists only on a loopback bind, so no other machine can read it.
+    devMailbox:
+      deps.config.env === 'development' &&
+      deps.config.mail.smtpUrl === undefined &&
+      isLoopbackHost(deps.config.http.host),
     clientIp: (c: Context) => clientIp(c, deps.config.http.behindProxy),
   };
 }
