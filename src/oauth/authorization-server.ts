@@ -15,6 +15,7 @@ import { type MetadataFetchOptions, metadataFetch } from './metadata-fetch.js';
 import { providerConfiguration } from './provider-config.js';
 import { RateLimiter } from './rate-limit.js';
 import { refreshGrace } from './refresh-grace.js';
+import { readBodiesOnce } from './request-body.js';
 import { registrationPolicy } from './registration-policy.js';
 import { Sealer } from './sealed.js';
 import { purgeExpired, sqlAdapterFactory } from './sql-adapter.js';
@@ -99,6 +100,7 @@ export async function createAuthorizationServer(
   provider.proxy = true;
   const audit = { db, clock, logger };
   provider.use(pageHeaders);
+  provider.use(readBodiesOnce());
   provider.use(noRedirectBeforeSignIn);
   provider.use(codeFlowOnly);
   provider.use(advertiseCodeFlowOnly);

@@ -1,12 +1,12 @@
 import type { KoaContextWithOIDC, Middleware } from 'oidc-provider';
 import type { RateLimiter } from './rate-limit.js';
-import { readBodyOnce } from './request-body.js';
+import { bodyOf } from './request-body.js';
 
 /** The endpoints where a client authenticates itself. */
 const CLIENT_AUTH_PATHS = new Set(['/oauth/token', '/oauth/introspect', '/oauth/revoke']);
 
 /** The client a request claims to be: HTTP Basic user name, else the `client_id` form field. */
-async function claimedClientId(ctx: KoaContextWithOIDC): Promise<string | undefined> {
+function claimedClientId(ctx: KoaContextWithOIDC): string | undefined {
   const basic = /^Basic\s+(\S+)$/i.exec(String(ctx.headers.authorization ?? ''));
   if (basic?.[1] !== undefined) {
     const user = Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0] ?? '';
@@ -16,7 +16,7 @@ async function claimedClientId(ctx: KoaContextWithOIDC): Promise<string | undefi
       return undefined;
     }
   }
-  const body = await readBodyOnce(ctx);
+  const body = bodyOf(ctx);
   return typeof body?.client_id === 'string' && body.client_id !== '' ? body.client_id : undefined;
 }
 
@@ -29,7 +29,7 @@ async function claimedClientId(ctx: KoaContextWithOIDC): Promise<string | undefi
 export function clientAuthThrottle(failures: RateLimiter, windowSeconds: number): Middleware {
   return async (ctx, next) => {
     if (ctx.method !== 'POST' || !CLIENT_AUTH_PATHS.has(ctx.path)) return next();
-    const clientId = await claimedClientId(ctx);
+    const clientId = claimedClientId(ctx);
     if (clientId !== undefined && (await failures.exhausted(clientId))) {
       ctx.status = 429;
       ctx.set('Retry-After', String(windowSeconds));

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { KoaContextWithOIDC, Middleware } from 'oidc-provider';
 import { sha256 } from '../lib/secrets.js';
 import type { Database } from '../store/schema.js';
-import { readBodyOnce } from './request-body.js';
+import { bodyOf } from './request-body.js';
 import type { Sealer } from './sealed.js';
 
 export interface RefreshGraceOptions {
@@ -26,7 +26,7 @@ export function refreshGrace(options: RefreshGraceOptions): Middleware {
   const { db, sealer, graceMs } = options;
   return async (ctx, next) => {
     if (ctx.path !== '/oauth/token' || ctx.method !== 'POST') return next();
-    const body = await readBodyOnce(ctx);
+    const body = bodyOf(ctx);
     const presented = body?.grant_type === 'refresh_token' ? body.refresh_token : undefined;
     if (typeof presented !== 'string') return next();
     const parentHash = sha256(presented);

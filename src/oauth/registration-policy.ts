@@ -1,7 +1,7 @@
 import type { KoaContextWithOIDC, Middleware } from 'oidc-provider';
 import type { RateLimiter } from './rate-limit.js';
 import { acceptableRedirectUri, isCustomScheme, isLoopbackHttp } from './redirect-uris.js';
-import { readBodyOnce } from './request-body.js';
+import { bodyOf } from './request-body.js';
 
 function refuse(ctx: KoaContextWithOIDC, status: number, error: string, description: string): void {
   ctx.status = status;
@@ -58,7 +58,7 @@ export function registrationPolicy(limiter: RateLimiter): Middleware {
       );
       return;
     }
-    const body = await readBodyOnce(ctx);
+    const body = bodyOf(ctx);
     if (body === undefined) {
       refuse(ctx, 400, 'invalid_client_metadata', 'expected a JSON object');
       return;

@@ -61,3 +61,47 @@ describe('failed client authentication', () => {
     expect((await tokenWithSecret('/oauth/token', real.id, real.secret)).status).toBe(400);
   });
 });
+
+describe('a token request the throttle cannot read (issue 9, finding 5)', () => {
+  /** client_secret_post: the client id is only in the body, after `padding` bytes of filler. */
+  async function paddedTokenRequest(clientId: string, secret: string, padding: number) {
+    const form = `pad=${'x'.repeat(padding)}&${new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: 'x'.repeat(43),
+      client_id: clientId,
+      client_secret: secret,
+    }).toString()}`;
+    // A stream body is sent chunked: no Content-Length for the edge to refuse early.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = new TextEncoder().encode(form);
+        for (let at = 0; at < bytes.length; at += 4096) controller.enqueue(bytes.slice(at, at + 4096));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      duplex: 'half',
+    });
+    return { status: response.status, body: (await response.json()) as { error?: string } };
+  }
+
+  it('refuses a body over the limit (413) instead of letting the engine read its tail', async () => {
+    const { body } = await register(server, {
+      client_name: 'padded',
+      redirect_uris: ['https://rs.example/cb'],
+      token_endpoint_auth_method: 'client_secret_post',
+    });
+    const [id, secret] = [body.client_id, String(body.client_secret)];
+    for (let i = 0; i < 10; i += 1)
+      expect((await paddedTokenRequest(id, `wrong-${String(i)}`, 10)).status).toBe(401);
+    // Locked out: the right secret in a readable body is throttled...
+    expect((await paddedTokenRequest(id, secret, 10)).status).toBe(429);
+    // ...and so is it behind 60 KiB of padding: the body is refused, never half-read.
+    const padded = await paddedTokenRequest(id, secret, 60 * 1024);
+    expect(padded.status).toBe(413);
+    expect(padded.body.error).toBe('invalid_request');
+  });
+});
