@@ -1,6 +1,7 @@
 import { MCP_RESOURCE_PATHS } from './oauth/resources.js';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { createApp } from './http/app.js';
+import { readiness as newReadiness, type Readiness } from './lifecycle/graceful-shutdown.js';
 import { listen } from './http/serve.js';
 import { fixedPrincipal } from './mcp/authenticate.js';
 import { createMcpEndpoint } from './mcp/mcp-handler.js';
@@ -14,6 +15,8 @@ export interface Serving {
   readonly ended?: Promise<void>;
   /** How many McpServer instances the HTTP pool has ever built (reported by the benchmark). */
   readonly mcpServersBuilt?: () => number;
+  /** HTTP only: flips `/readyz` to 503 for a graceful shutdown. */
+  readonly readiness?: Readiness;
   stop(): Promise<void>;
 }
 
@@ -49,11 +52,13 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
       logger.debug({ err: error }, 'mcp request rejected');
     },
   });
+  const readiness = newReadiness();
   const app = createApp({
     config,
     mcp,
     authenticate,
     ping: () => runtime.store.ping(),
+    readiness,
     reportInternal: runtime.reportInternal,
     mountFirst: mount,
     scopeChallenge,
@@ -67,6 +72,7 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
   return {
     url: server.url,
     mcpServersBuilt: () => mcp.pool.created,
+    readiness,
     stop: async () => {
       await server.close();
       await mcp.handler.close();

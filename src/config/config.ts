@@ -12,6 +12,8 @@ export interface Config {
     readonly allowedOrigins: readonly string[] | undefined;
     readonly maxBodyBytes: number;
     readonly behindProxy: boolean;
+    /** SIGTERM: milliseconds of 503 on /readyz before the listener closes. */
+    readonly drainMs: number;
   };
   readonly store: {
     readonly dataDir: string;

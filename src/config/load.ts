@@ -116,6 +116,7 @@ function assemble(v: Parsed, problems: string[]): Config {
       allowedOrigins: v.WORKONWARD_MCP_ALLOWED_ORIGINS,
       maxBodyBytes: v.WORKONWARD_MCP_MAX_BODY_BYTES,
       behindProxy: v.WORKONWARD_MCP_BEHIND_PROXY,
+      drainMs: v.WORKONWARD_MCP_DRAIN_MS,
     },
     store: {
       dataDir,

@@ -100,6 +100,13 @@ export const variables = {
     description: 'Largest accepted request body in bytes; larger bodies get 413.',
     fix: 'Use a whole number of bytes between 1024 and 16777216.',
   },
+  WORKONWARD_MCP_DRAIN_MS: {
+    schema: z.coerce.number().int().min(0).max(300_000).default(0),
+    description:
+      'On SIGTERM, how long `/readyz` answers 503 (`draining`) while requests are still served, before the server stops listening, finishes the requests in flight and the outbox worker’s leased round, and exits. Behind a load balancer set it above the balancer’s health-check interval × failures to mark a server down (the HAProxy setup in docs/operations.md needs ≥ 1500), so a rolling restart fails no request.',
+    fix: 'Use a whole number of milliseconds from 0 to 300000, e.g. 3000.',
+    example: '3000',
+  },
   WORKONWARD_DATA_DIR: {
     schema: z.string().min(1).default('./data'),
     description: 'Directory for the embedded SQLite database and other local state.',

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Config } from '../config/config.js';
+import type { Readiness } from '../lifecycle/graceful-shutdown.js';
 import type { Authenticate, ScopeChallenge } from '../mcp/authenticate.js';
 import type { McpEndpoint } from '../mcp/mcp-handler.js';
 import { MCP_RESOURCE_PATHS } from '../oauth/resources.js';
@@ -13,6 +14,8 @@ export interface AppDependencies {
   readonly authenticate: Authenticate;
   /** Throws unless the store answers. */
   readonly ping: () => Promise<void>;
+  /** Draining instances answer 503 on /readyz so the balancer stops routing to them. */
+  readonly readiness?: Pick<Readiness, 'draining'>;
   /** Logs an internal fault, returns the reference to show. */
   readonly reportInternal: (error: unknown) => string;
   /** Routes with their own headers (authorization server, pages), mounted before the generic middleware. */
@@ -37,6 +40,8 @@ export function createApp(deps: AppDependencies): Hono {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
+    if (deps.readiness?.draining === true)
+      return c.json({ status: 'draining', reason: 'shutting down' }, 503, { 'Retry-After': '5' });
     try {
       await deps.ping();
       return c.json({ status: 'ready' });

@@ -54,8 +54,14 @@ function openPostgres(url: string): Store {
     connectionTimeoutMillis: 5000,
     types: int8AsNumber,
   });
-  // A dropped idle connection must not crash the process; the pool replaces it.
+  // A dropped connection must not crash the process (PostgreSQL restarted, failed over, or a
+  // connection killed): the pool reports idle ones, and each client its own while checked out,
+  // where no listener would make the error fatal. The query running on it fails; the pool
+  // replaces the connection; /readyz answers 503 until the database is back.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Kysely looks for its migration tables in every schema unless told which one, so a database
   // holding another schema's `kysely_migration` would skip creating ours; pin it to ours.

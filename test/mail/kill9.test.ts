@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BATCH } from '../../src/outbox/worker.js';
 import { openStore } from '../../src/store/open-store.js';
 import { availableDialects, createTestDatabase } from '../support/stores.js';
-import { SMTPServer } from 'smtp-server';
+import { type SmtpRecorder, startSmtpRecorder } from '../support/smtp-recorder.js';
 
 const dialects = await availableDialects();
 
@@ -23,41 +22,10 @@ const KILLS = 6;
  */
 const SENDS_PER_ROUND = 60;
 
-/** Records the Message-ID of every delivery; tolerates clients killed mid-conversation. */
-async function startRecorder() {
-  const messageIds: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        messageIds.push(/^Message-ID: *(.*)$/im.exec(Buffer.concat(chunks).toString())?.[1]?.trim() ?? '');
-        callback();
-      });
-    },
-  });
-  server.on('error', () => undefined); // ECONNRESET from a killed sender is expected here
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    messageIds,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
-}
-
-let smtp: Awaited<ReturnType<typeof startRecorder>>;
+let smtp: SmtpRecorder;
 let dir: string;
 beforeAll(async () => {
-  smtp = await startRecorder();
+  smtp = await startSmtpRecorder();
   dir = mkdtempSync(path.join(tmpdir(), 'workonward-kill-'));
 });
 afterAll(async () => {

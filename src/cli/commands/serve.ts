@@ -1,10 +1,11 @@
+import { shutDownGracefully } from '../../lifecycle/graceful-shutdown.js';
 import { serveRuntime } from '../../serve.js';
 import { startRuntime } from '../../runtime.js';
 import type { Command } from '../command.js';
 
 /**
- * Serves until SIGTERM or SIGINT (or, on stdio, until the client closes stdin), then finishes
- * in-flight requests and closes the store.
+ * Serves until SIGTERM or SIGINT (or, on stdio, until the client closes stdin), then shuts down
+ * in the order a load balancer needs (src/lifecycle/graceful-shutdown.ts).
  */
 export const serveCommand: Command = {
   words: ['serve'],
@@ -17,14 +18,20 @@ export const serveCommand: Command = {
     });
     await new Promise<void>((resolve) => {
       let stopping = false;
-      const stop = (signal: string) => {
+      const stop = (reason: string) => {
         if (stopping) return;
         stopping = true;
-        runtime.logger.info({ reason: signal }, 'shutting down: finishing in-flight requests');
-        void serving
-          .stop()
-          .then(() => runtime.close())
-          .then(resolve);
+        void shutDownGracefully(
+          {
+            readiness: serving.readiness,
+            // stdio has no balancer to wait for.
+            drainMs: serving.readiness === undefined ? 0 : config.http.drainMs,
+            stopServing: () => serving.stop(),
+            closeRuntime: () => runtime.close(),
+            logger: runtime.logger,
+          },
+          reason,
+        ).then(resolve);
       };
       process.once('SIGTERM', () => {
         stop('SIGTERM');

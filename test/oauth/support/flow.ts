@@ -40,7 +40,7 @@ export function pkce() {
   return { verifier, challenge };
 }
 
-export async function register(server: OAuthTestServer, metadata: Record<string, unknown>) {
+export async function register(server: Pick<OAuthTestServer, 'url'>, metadata: Record<string, unknown>) {
   const response = await fetch(`${server.url}/oauth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -52,7 +52,10 @@ export async function register(server: OAuthTestServer, metadata: Record<string,
   };
 }
 
-export async function registerPublicClient(server: OAuthTestServer, redirectUris = [LOOPBACK_REDIRECT]) {
+export async function registerPublicClient(
+  server: Pick<OAuthTestServer, 'url'>,
+  redirectUris = [LOOPBACK_REDIRECT],
+) {
   const { status, body } = await register(server, {
     client_name: 'Test client',
     redirect_uris: redirectUris,
@@ -108,7 +111,7 @@ export interface AuthorizeRequest {
   extra?: Record<string, string>;
 }
 
-export function authorizeUrl(server: OAuthTestServer, request: AuthorizeRequest): string {
+export function authorizeUrl(server: Pick<OAuthTestServer, 'url'>, request: AuthorizeRequest): string {
   const url = new URL('/oauth/authorize', server.url);
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', request.clientId);
@@ -129,12 +132,16 @@ export function authorizeUrl(server: OAuthTestServer, request: AuthorizeRequest)
  * `scopes`. Returns the redirect back to the client.
  */
 export async function consent(
-  server: OAuthTestServer,
+  server: Pick<OAuthTestServer, 'url'>,
   ua: UserAgent,
   request: AuthorizeRequest,
   choice: { tenant: string; scopes: string[]; decision?: 'allow' | 'deny' },
+  /** Called between the authorization request and the consent page (the multi-instance tests re-route there). */
+  afterAuthorize: () => void = () => undefined,
 ): Promise<URL> {
-  const { response, url } = await ua.follow(await ua.get(authorizeUrl(server, request)));
+  const authorized = await ua.get(authorizeUrl(server, request));
+  afterAuthorize();
+  const { response, url } = await ua.follow(authorized);
   if (!url.includes('/oauth/interaction/'))
     throw new Error(`expected the consent page, got ${response.status} ${url}`);
   const html = await response.text();
@@ -156,7 +163,7 @@ export async function consent(
   return new URL(back.url);
 }
 
-export async function tokenRequest(server: OAuthTestServer, form: Record<string, string>) {
+export async function tokenRequest(server: Pick<OAuthTestServer, 'url'>, form: Record<string, string>) {
   const response = await fetch(`${server.url}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
