@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { apiKeyCreateCommand, apiKeyListCommand, apiKeyRevokeCommand } from './commands/api-key.js';
 import { auditExportCommand } from './commands/audit-export.js';
+import { backupCommand, restoreCommand } from './commands/backup.js';
 import { demoLoadCommand } from './commands/demo-load.js';
 import { importCommands } from './commands/import.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -18,6 +19,8 @@ export const COMMANDS: readonly Command[] = [
   userAddCommand,
   ...importCommands,
   auditExportCommand,
+  backupCommand,
+  restoreCommand,
   apiKeyCreateCommand,
   apiKeyListCommand,
   apiKeyRevokeCommand,
