@@ -194,12 +194,14 @@ export const variables = {
   },
   WORKONWARD_MAIL_RATE_PER_MINUTE: {
     schema: z.coerce.number().int().min(1).max(100_000).default(30),
-    description: 'Most messages one tenant may queue per minute; more are refused with a clear error.',
+    description:
+      'Most messages one tenant may queue in any 60 seconds (a sliding window, not calendar minutes); more are refused with `rate_limited` and the seconds to wait.',
     fix: 'Use a whole number from 1 to 100000.',
   },
   WORKONWARD_MAIL_QUOTA_PER_DAY: {
     schema: z.coerce.number().int().min(1).max(10_000_000).default(500),
-    description: 'Most messages one tenant may queue per UTC day; more are refused with a clear error.',
+    description:
+      'Most messages one tenant may queue in any 24 hours (a sliding window, not calendar days); more are refused with `rate_limited` and the seconds to wait.',
     fix: 'Use a whole number from 1 to 10000000.',
   },
   WORKONWARD_MAIL_MAX_ATTEMPTS: {

@@ -13,7 +13,7 @@ import { errorPage } from './error-page.js';
 import { loadSigningKeys } from './key-store.js';
 import { type MetadataFetchOptions, metadataFetch } from './metadata-fetch.js';
 import { providerConfiguration } from './provider-config.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter } from '../domain/limits/rate-limiter.js';
 import { refreshGrace } from './refresh-grace.js';
 import { readBodiesOnce } from './request-body.js';
 import { registrationPolicy } from './registration-policy.js';
@@ -105,15 +105,10 @@ export async function createAuthorizationServer(
   provider.use(codeFlowOnly);
   provider.use(advertiseCodeFlowOnly);
   provider.use(defaultScope((id) => provider.Client.find(id)));
-  provider.use(
-    registrationPolicy(new RateLimiter(db, 'registrations', options.registrationsPerMinute ?? 20, 60_000)),
-  );
-  provider.use(
-    clientAuthThrottle(
-      new RateLimiter(db, 'client-auth-failures', options.failedClientAuthsPerMinute ?? 10, 60_000),
-      60,
-    ),
-  );
+  const limit = (name: string, perMinute: number) =>
+    new RateLimiter(db, clock, { name, limit: perMinute, windowMs: 60_000 });
+  provider.use(registrationPolicy(limit('registrations', options.registrationsPerMinute ?? 20)));
+  provider.use(clientAuthThrottle(limit('client-auth-failures', options.failedClientAuthsPerMinute ?? 10)));
   provider.use(
     refreshGrace({
       db,

@@ -1,6 +1,7 @@
 import type { KoaContextWithOIDC, Middleware } from 'oidc-provider';
-import type { RateLimiter } from './rate-limit.js';
+import type { RateLimiter } from '../domain/limits/rate-limiter.js';
 import { bodyOf } from './request-body.js';
+import { tooManyRequests } from './too-many-requests.js';
 
 /** The endpoints where a client authenticates itself. */
 const CLIENT_AUTH_PATHS = new Set(['/oauth/token', '/oauth/introspect', '/oauth/revoke']);
@@ -23,21 +24,16 @@ function claimedClientId(ctx: KoaContextWithOIDC): string | undefined {
 /**
  * Slows secret guessing (security-targets.md, Abuse): once a client id has failed client
  * authentication `limit` times in the window, every request claiming it gets 429 with
- * Retry-After until the window ends, right secret or not. Counted in the database, so it
- * holds across instances.
+ * Retry-After until enough failures have aged out of the window, right secret or not.
+ * Counted in the database, so it holds across instances.
  */
-export function clientAuthThrottle(failures: RateLimiter, windowSeconds: number): Middleware {
+export function clientAuthThrottle(failures: RateLimiter): Middleware {
   return async (ctx, next) => {
     if (ctx.method !== 'POST' || !CLIENT_AUTH_PATHS.has(ctx.path)) return next();
     const clientId = claimedClientId(ctx);
-    if (clientId !== undefined && (await failures.exhausted(clientId))) {
-      ctx.status = 429;
-      ctx.set('Retry-After', String(windowSeconds));
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = {
-        error: 'invalid_client',
-        error_description: `too many failed client authentications; try again in ${String(windowSeconds)} seconds`,
-      };
+    const decision = clientId === undefined ? undefined : await failures.check(clientId);
+    if (decision?.allowed === false) {
+      tooManyRequests(ctx, decision, 'invalid_client', 'too many failed client authentications');
       return;
     }
     await next();

@@ -1,7 +1,8 @@
 import type { KoaContextWithOIDC, Middleware } from 'oidc-provider';
-import type { RateLimiter } from './rate-limit.js';
+import type { RateLimiter } from '../domain/limits/rate-limiter.js';
 import { acceptableRedirectUri, isCustomScheme, isLoopbackHttp } from './redirect-uris.js';
 import { bodyOf } from './request-body.js';
+import { tooManyRequests } from './too-many-requests.js';
 
 function refuse(ctx: KoaContextWithOIDC, status: number, error: string, description: string): void {
   ctx.status = status;
@@ -48,14 +49,9 @@ export function registrationPolicy(limiter: RateLimiter): Middleware {
       return;
     }
     if (ctx.method !== 'POST') return next();
-    if (!(await limiter.take(ctx.ip))) {
-      ctx.set('Retry-After', '60');
-      refuse(
-        ctx,
-        429,
-        'too_many_requests',
-        'Too many client registrations from this address; retry in a minute.',
-      );
+    const decision = await limiter.take(ctx.ip);
+    if (!decision.allowed) {
+      tooManyRequests(ctx, decision, 'too_many_requests', 'Too many client registrations from this address');
       return;
     }
     const body = bodyOf(ctx);

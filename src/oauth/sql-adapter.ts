@@ -47,8 +47,7 @@ export async function purgeExpired(db: Kysely<Database>, now = Date.now()): Prom
   const iso = new Date(now).toISOString();
   await db.deleteFrom('web_sessions').where('expires_at', '<', iso).execute();
   await db.deleteFrom('sign_in_codes').where('expires_at', '<', iso).execute();
-  // The longest limit window is 10 minutes; an hour-old window is over for every limit.
-  await pruneRateLimits(db, new Date(now - 3_600_000).toISOString());
+  await pruneRateLimits(db, now);
 }
 
 /** The key a model's row is stored under. */

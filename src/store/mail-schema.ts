@@ -63,10 +63,3 @@ export interface MailPreviewRow {
   created_at: string;
   expires_at: string;
 }
-
-export interface MailRateRow {
-  tenant_id: string;
-  /** `m:2026-11-21T12:05` (minute) or `d:2026-11-21` (day). */
-  bucket: string;
-  count: number;
-}

@@ -1,47 +1,93 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
+import type { Slice } from '../lib/sliding-window.js';
 import type { Database } from './schema.js';
 
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** A key's stored slices and the version every write bumps (0: no row yet). */
+export interface StoredWindow {
+  readonly slices: readonly Slice[];
+  readonly version: number;
+}
+
+const stored = (row: { slices: string; version: number } | undefined): StoredWindow =>
+  row === undefined
+    ? { slices: [], version: 0 }
+    : { slices: JSON.parse(row.slices) as Slice[], version: row.version };
+
+/** A key's window as it is now, without locking anything. */
+export async function readWindow(db: Executor, key: string): Promise<StoredWindow> {
+  return stored(
+    await db
+      .selectFrom('rate_limit_windows')
+      .select(['slices', 'version'])
+      .where('key', '=', key)
+      .executeTakeFirst(),
+  );
+}
+
 /**
- * Counts one event for `key` and returns the events in its current window, in one conditional
- * upsert, so concurrent instances never lose a count: a window that started before `windowFloor`
- * is over, and the event starts a new one at `now`.
+ * Stores `slices` only if nobody wrote the key since it was read at `seen` (compare-and-set):
+ * one statement, no lock held between the read and the write. False = another take got there
+ * first.
  */
-export async function countEvent(
-  db: Kysely<Database>,
+export async function compareAndSetWindow(
+  db: Executor,
   key: string,
-  now: string,
-  windowFloor: string,
-): Promise<number> {
-  const row = await db
-    .insertInto('rate_limits')
-    .values({ key, window_start: now, count: 1 })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({
-        count: sql<number>`case when rate_limits.window_start > ${windowFloor} then rate_limits.count + 1 else 1 end`,
-        window_start: sql<string>`case when rate_limits.window_start > ${windowFloor} then rate_limits.window_start else ${now} end`,
-      }),
-    )
-    .returning('count')
-    .executeTakeFirstOrThrow();
-  return row.count;
-}
-
-/** The events counted for `key` in its current window (0 once the window is over). */
-export async function eventsInWindow(
-  db: Kysely<Database>,
-  key: string,
-  windowFloor: string,
-): Promise<number> {
-  const row = await db
-    .selectFrom('rate_limits')
-    .select('count')
+  seen: number,
+  slices: readonly Slice[],
+  expiresAt: number,
+): Promise<boolean> {
+  const values = { slices: JSON.stringify(slices), version: seen + 1, expires_at: expiresAt };
+  if (seen === 0) {
+    const inserted = await db
+      .insertInto('rate_limit_windows')
+      .values({ key, ...values })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst();
+    return inserted.numInsertedOrUpdatedRows === 1n;
+  }
+  const updated = await db
+    .updateTable('rate_limit_windows')
+    .set(values)
     .where('key', '=', key)
-    .where('window_start', '>', windowFloor)
+    .where('version', '=', seen)
     .executeTakeFirst();
-  return row?.count ?? 0;
+  return updated.numUpdatedRows === 1n;
 }
 
-/** Forgets keys whose window ended before `windowFloor`. */
-export async function pruneRateLimits(db: Kysely<Database>, windowFloor: string): Promise<void> {
-  await db.deleteFrom('rate_limits').where('window_start', '<=', windowFloor).execute();
+/**
+ * Locks a key's row until the transaction ends and returns its window, creating an empty row
+ * for a new key: one upsert that writes the row back unchanged. Takes on one key queue here (a
+ * row lock on PostgreSQL, the write lock on SQLite), so the read sees the previous take's write.
+ */
+export async function lockWindow(tx: Transaction<Database>, key: string): Promise<StoredWindow> {
+  return stored(
+    await tx
+      .insertInto('rate_limit_windows')
+      .values({ key, slices: '[]', version: 0, expires_at: 0 })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ version: sql`rate_limit_windows.version` }))
+      .returning(['slices', 'version'])
+      .executeTakeFirstOrThrow(),
+  );
+}
+
+/** Stores a locked key's new slices and when they stop counting (epoch ms). */
+export async function saveWindow(
+  tx: Transaction<Database>,
+  key: string,
+  locked: StoredWindow,
+  slices: readonly Slice[],
+  expiresAt: number,
+): Promise<void> {
+  await tx
+    .updateTable('rate_limit_windows')
+    .set({ slices: JSON.stringify(slices), version: locked.version + 1, expires_at: expiresAt })
+    .where('key', '=', key)
+    .execute();
+}
+
+/** Forgets keys none of whose events count any more (epoch ms). */
+export async function pruneRateLimits(db: Executor, now: number): Promise<void> {
+  await db.deleteFrom('rate_limit_windows').where('expires_at', '<=', now).execute();
 }

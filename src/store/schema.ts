@@ -1,5 +1,5 @@
 import type { OAuthTables } from './oauth-schema.js';
-import type { MailIdempotencyRow, MailOutboxRow, MailPreviewRow, MailRateRow } from './mail-schema.js';
+import type { MailIdempotencyRow, MailOutboxRow, MailPreviewRow } from './mail-schema.js';
 
 /**
  * Row shapes of every table, as Kysely sees them. Timestamps are ISO-8601 UTC strings made in the
@@ -142,11 +142,15 @@ export interface AuditRow {
   details: string;
 }
 
-/** One limited key's current window (see migration 0006). */
-export interface RateLimitRow {
+/** One rate-limited key's sliding window (migration 0008, src/domain/limits/rate-limiter.ts). */
+export interface RateLimitWindowRow {
   key: string;
-  window_start: string;
-  count: number;
+  /** JSON `[[slice start epoch ms, units], …]`. */
+  slices: string;
+  /** Bumped by every write: a compare-and-set checks it. */
+  version: number;
+  /** Epoch ms after which none of the slices counts. */
+  expires_at: number;
 }
 
 /** One API key (migration 0007); the key itself is never stored, only its SHA-256. */
@@ -179,7 +183,6 @@ export interface Database extends OAuthTables {
   mail_outbox: MailOutboxRow;
   mail_idempotency: MailIdempotencyRow;
   mail_previews: MailPreviewRow;
-  mail_rate: MailRateRow;
-  rate_limits: RateLimitRow;
+  rate_limit_windows: RateLimitWindowRow;
   api_keys: ApiKeyRow;
 }

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { appendAudit } from '../domain/audit/audit-log.js';
-import { RateLimiter } from '../oauth/rate-limit.js';
+import { RateLimiter } from '../domain/limits/rate-limiter.js';
 import { CodePage, EmailPage, MessagePage } from './sign-in-pages.js';
 import { normalizeEmail, signInUser } from './sign-in-policy.js';
 import type { WebDeps } from './web-deps.js';
@@ -16,13 +16,16 @@ function envelopeAddress(from: string): string {
 export function signInRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
   const { db, clock, config } = deps;
   // Against mail bombing and code guessing across codes: 5 codes per address, 30 per client IP, per 10 minutes.
-  const perAddress = new RateLimiter(
-    db,
-    'sign-in-codes-per-address',
-    deps.signInCodesPerAddress ?? SIGN_IN_CODES_PER_ADDRESS,
-    10 * 60_000,
-  );
-  const perIp = new RateLimiter(db, 'sign-in-codes-per-ip', 30, 10 * 60_000);
+  const perAddress = new RateLimiter(db, clock, {
+    name: 'sign-in-codes-per-address',
+    limit: deps.signInCodesPerAddress ?? SIGN_IN_CODES_PER_ADDRESS,
+    windowMs: 10 * 60_000,
+  });
+  const perIp = new RateLimiter(db, clock, {
+    name: 'sign-in-codes-per-ip',
+    limit: 30,
+    windowMs: 10 * 60_000,
+  });
   const forbidden = (devMailbox: boolean) => (
     <MessagePage
       title="Request refused"
@@ -53,7 +56,7 @@ export function signInRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
         400,
       );
     const ip = kit.clientIp(c);
-    const limited = !(await perAddress.take(email)) || !(await perIp.take(ip));
+    const limited = !(await perAddress.take(email)).allowed || !(await perIp.take(ip)).allowed;
     const user = limited ? undefined : await signInUser(config, db, email);
     if (user !== undefined) {
       const code = await kit.codes.issue(email);

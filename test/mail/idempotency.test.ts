@@ -3,6 +3,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import type { Principal } from '../../src/domain/principal.js';
 import { sendMessages } from '../../src/domain/mail/send.js';
 import { housekeep } from '../../src/outbox/housekeeping.js';
+import { ManualClock } from '../support/clock.js';
 import { availableDialects, createTestStore } from '../support/stores.js';
 import { addTenant, mailDeps, message } from './mail-fixture.js';
 
@@ -152,27 +153,28 @@ describe.each(dialects)('idempotent sends on %s', (dialect) => {
     }
   }, 120_000);
 
-  it('rate limits per tenant with a clear error, and a refused call leaves its key unused', async () => {
-    const deps = mailDeps(store, { ratePerMinute: 2 });
+  it('rate limits per tenant over a sliding minute, naming the limit and when to retry; a refused call leaves its key unused', async () => {
+    const clock = new ManualClock('2026-11-21T12:00:59.000Z');
+    const deps = mailDeps(store, { ratePerMinute: 2 }, clock);
     const limited = await addTenant(store, `limited-${dialect}`);
     await sendMessages(deps, limited, { tool: 'send_email', key: 'r1', items: [message(1)] });
     await sendMessages(deps, limited, { tool: 'send_email', key: 'r2', items: [message(2)] });
-    await expect(
-      sendMessages(deps, limited, { tool: 'send_email', key: 'r3', items: [message(3)] }),
-    ).rejects.toThrow(/rate_limited: .* at most 2 emails per minute/);
-    const later = await sendMessages(mailDeps(store), limited, {
-      tool: 'send_email',
-      key: 'r3',
-      items: [message(3)],
-    });
+    clock.advance(2_000); // a new calendar minute: a per-minute bucket would have reset here
+    const refused = sendMessages(deps, limited, { tool: 'send_email', key: 'r3', items: [message(3)] });
+    await expect(refused).rejects.toMatchObject({ code: 'rate_limited', retryAfterSeconds: 59 });
+    await expect(refused).rejects.toThrow(
+      /rate_limited \(mail-per-minute\): queuing email for this tenant is limited to 2 per minute.*Retry in 59 seconds/,
+    );
+    clock.advance(59_000);
+    const later = await sendMessages(deps, limited, { tool: 'send_email', key: 'r3', items: [message(3)] });
     expect(later.replayed).toBe(false);
     await expect(
-      sendMessages(mailDeps(store, { quotaPerDay: 3 }), limited, {
+      sendMessages(mailDeps(store, { quotaPerDay: 3 }, clock), limited, {
         tool: 'send_email',
         key: 'r4',
         items: [message(4)],
       }),
-    ).rejects.toThrow(/quota_exceeded/);
+    ).rejects.toThrow(/rate_limited \(mail-per-day\): .* limited to 3 per 24 hours/);
   });
 
   it('dry-run queues nothing, records dry_run rows and audit entries, and does not use up the key', async () => {

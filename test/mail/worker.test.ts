@@ -6,18 +6,11 @@ import type { Clock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { MailSender, OutgoingMail } from '../../src/outbox/mail-sender.js';
 import { backoffMs, deliverOnce, type WorkerOptions } from '../../src/outbox/worker.js';
+import { ManualClock } from '../support/clock.js';
 import { availableDialects, createTestStore } from '../support/stores.js';
 import { addTenant, mailDeps, message } from './mail-fixture.js';
 
 const dialects = await availableDialects();
-
-class ManualClock implements Clock {
-  constructor(private at = Date.parse('2026-11-21T12:00:00Z')) {}
-  now = () => new Date(this.at);
-  advance(ms: number) {
-    this.at += ms;
-  }
-}
 
 function recordingSender(fail: (mail: OutgoingMail) => Error | undefined = () => undefined, delayMs = 0) {
   const sent: string[] = [];

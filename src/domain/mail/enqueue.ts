@@ -1,9 +1,11 @@
+import type { Transaction } from 'kysely';
 import { newId, newSecretToken } from '../../lib/ids.js';
 import { completeIdempotencyKey, type ClaimRequest } from '../../store/mail-idempotency.js';
-import { consumeRate } from '../../store/mail-rate.js';
 import { insertOutbox } from '../../store/mail-outbox.js';
 import type { MailOutboxRow } from '../../store/mail-schema.js';
-import { DomainError } from '../errors.js';
+import type { Database } from '../../store/schema.js';
+import { DomainError, rateLimited } from '../errors.js';
+import { RateLimiter } from '../limits/rate-limiter.js';
 import type { Principal } from '../principal.js';
 import { auditEmail, type MailDeps } from './deps.js';
 import { maskAddresses } from './mask.js';
@@ -35,32 +37,39 @@ export const DRY_RUN_NOTE =
 const QUEUED_NOTE =
   'Queued for delivery: the outbox worker sends it shortly (retrying on failure). Call get_send_status with the message_id or idempotency_key to see when it is sent. Repeating this call with the same idempotency_key and arguments returns this result again and sends nothing more.';
 
-class RateLimited extends DomainError {}
-
-/** Minute and day buckets, consumed with conditional upserts inside the enqueue transaction. */
-async function consumeLimits(
-  tx: Parameters<typeof consumeRate>[0],
+/**
+ * The tenant's sending limits, sliding windows counted inside the enqueue transaction: a refusal
+ * rolls back everything the transaction wrote, and a failed commit gives the units back.
+ */
+async function takeSendingLimits(
+  tx: Transaction<Database>,
   deps: MailDeps,
   tenantId: string,
   count: number,
-  nowIso: string,
-) {
-  if (!(await consumeRate(tx, tenantId, `m:${nowIso.slice(0, 16)}`, count, deps.policy.ratePerMinute)))
-    throw new RateLimited(
-      'forbidden',
-      `rate_limited: this tenant may queue at most ${deps.policy.ratePerMinute} emails per minute and this call would exceed it. Nothing was sent.`,
-      'Wait a minute and call again with the same idempotency_key; do not split the send to get around the limit.',
-    );
-  if (!(await consumeRate(tx, tenantId, `d:${nowIso.slice(0, 10)}`, count, deps.policy.quotaPerDay)))
-    throw new RateLimited(
-      'forbidden',
-      `quota_exceeded: this tenant may queue at most ${deps.policy.quotaPerDay} emails per day (UTC) and this call would exceed it. Nothing was sent.`,
-      'Tell the user the daily email quota is used up; it resets at 00:00 UTC, or the operator can raise WORKONWARD_MAIL_QUOTA_PER_DAY.',
-    );
+): Promise<void> {
+  const limits = [
+    {
+      name: 'mail-per-minute',
+      limit: deps.policy.ratePerMinute,
+      windowMs: 60_000,
+      hint: 'Wait as long as it says and call again with the same idempotency_key; do not split the send to get around the limit.',
+    },
+    {
+      name: 'mail-per-day',
+      limit: deps.policy.quotaPerDay,
+      windowMs: 86_400_000,
+      hint: 'Tell the user the email quota for the last 24 hours is used up and when it frees up; the operator can raise WORKONWARD_MAIL_QUOTA_PER_DAY.',
+    },
+  ];
+  for (const { hint, ...limit } of limits) {
+    const decision = await new RateLimiter(deps.db, deps.clock, limit).take(tenantId, count, tx);
+    if (!decision.allowed)
+      throw rateLimited(decision, 'queuing email for this tenant', `${hint} Nothing was sent.`);
+  }
 }
 
 /**
- * Writes the accepted messages in ONE transaction: rate counters, outbox rows (or `dry_run`
+ * Writes the accepted messages in ONE transaction: rate-limit counts, outbox rows (or `dry_run`
  * rows), the bid note, the audit entry and, for real sends, the stored idempotency result under
  * the caller's claim. Either all of it commits or none of it does.
  */
@@ -129,7 +138,6 @@ export async function enqueueChecked(
     note: mode.dryRun ? DRY_RUN_NOTE : QUEUED_NOTE,
   };
   await deps.db.transaction().execute(async (tx) => {
-    if (!mode.dryRun) await consumeLimits(tx, deps, principal.tenantId, rows.length, nowIso);
     await insertOutbox(tx, rows);
     if (request.bid !== undefined && !mode.dryRun) {
       await tx
@@ -171,6 +179,8 @@ export async function enqueueChecked(
         'idempotency_in_progress: this call’s claim on the key expired and another call took it over. Nothing was sent by this call.',
         'Call get_send_status with this idempotency_key, or call again with the same key and arguments.',
       );
+    // Last, so the tenant's limit rows stay locked only until the commit that follows.
+    if (!mode.dryRun) await takeSendingLimits(tx, deps, principal.tenantId, rows.length);
   });
   deps.logger.info(
     {

@@ -6,6 +6,7 @@ import { oauth } from './0004-oauth.js';
 import { mail } from './0005-mail.js';
 import { rateLimits } from './0006-rate-limits.js';
 import { apiKeys } from './0007-api-keys.js';
+import { rateLimitWindows } from './0008-rate-limit-windows.js';
 
 /** Every migration, in order. Explicit, never globbed; names are permanent once released. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -16,4 +17,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-mail': mail,
   '0006-rate-limits': rateLimits,
   '0007-api-keys': apiKeys,
+  '0008-rate-limit-windows': rateLimitWindows,
 };
