@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { newSecretToken } from '../lib/ids.js';
 import { type KeyRing, safeEqual } from '../lib/secrets.js';
 import type { CookieJar } from './cookies.js';
+import { fromOurSite } from './form-guard.js';
 
 const COOKIE = 'wo_csrf';
 
@@ -28,10 +29,7 @@ export function csrfGuard(keys: KeyRing, jar: CookieJar, issuer: string) {
       return tokenFor(secret);
     },
     verify(c: Context, submitted: unknown): boolean {
-      const requestOrigin = c.req.header('origin');
-      if (requestOrigin !== undefined && requestOrigin !== origin) return false;
-      const fetchSite = c.req.header('sec-fetch-site');
-      if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') return false;
+      if (!fromOurSite(c, origin)) return false;
       const secret = jar.get(c, COOKIE);
       if (secret === undefined || typeof submitted !== 'string' || submitted.length === 0) return false;
       return safeEqual(tokenFor(secret), submitted);

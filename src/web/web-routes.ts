@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { apiKeysRoutes } from './api-keys-routes.js';
+import { formGuard } from './form-guard.js';
 import { interactionRoutes } from './interaction-routes.js';
 import { mailRoutes } from './mail-routes.js';
 import { settingsRoutes } from './settings-routes.js';
@@ -20,7 +21,8 @@ const PAGE_PATHS = [
 
 /** Mounts every server-rendered page. Call before the authorization server's `/oauth/*` catch-all. */
 export function mountWebPages(app: Hono, deps: WebDeps): void {
-  for (const path of PAGE_PATHS) app.use(path, pageHeaders);
+  const guard = formGuard(deps.config.oauth.issuer);
+  for (const path of PAGE_PATHS) app.use(path, pageHeaders, guard);
   const kit = webKit(deps);
   signInRoutes(app, deps, kit);
   settingsRoutes(app, deps, kit);
