@@ -13,6 +13,7 @@ import { PROMPTS } from './prompts/registry.js';
 import { RESOURCE_TEMPLATES } from './resources/crm-resources.js';
 import { accountsRepository } from './store/accounts-repository.js';
 import { mailPolicy } from './domain/mail/policy.js';
+import { BackgroundMail } from './outbox/background-mail.js';
 import { devMailboxSender } from './outbox/dev-mailbox.js';
 import { startMailRuntime } from './outbox/mail-runtime.js';
 import { offeredTools } from './tools/offered-tools.js';
@@ -35,6 +36,8 @@ export interface Runtime {
   readonly surface: McpSurface;
   /** Delivers mail now: SMTP when configured, otherwise the dev mailbox. */
   readonly mail: MailSender;
+  /** Mail handed over after the request is answered (sign-in codes). */
+  readonly backgroundMail: BackgroundMail;
   readonly reportInternal: (error: unknown) => string;
   close(): Promise<void>;
 }
@@ -67,6 +70,7 @@ export async function startRuntime(
         smtpSender(config.mail.smtpUrl, { timeoutMs: Math.floor(config.mail.leaseMs / 4) });
   const mailRuntime = startMailRuntime({ config, policy, store, clock, logger, sender: mail });
   const tools = offeredTools(TOOLS, config);
+  const backgroundMail = new BackgroundMail(mail, logger);
   return {
     config,
     logger,
@@ -81,9 +85,11 @@ export async function startRuntime(
       resources: RESOURCE_TEMPLATES,
     },
     mail,
+    backgroundMail,
     reportInternal: internalFaultReporter(logger),
     async close() {
       await mailRuntime.worker?.stop();
+      await backgroundMail.idle();
       await mail.close();
       await store.close();
     },

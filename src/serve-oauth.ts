@@ -31,7 +31,7 @@ export async function oauthMode(
   runtime: Runtime,
   options: AuthorizationServerOptions = {},
 ): Promise<OAuthMode> {
-  const { config, store, keys, clock, logger, mail } = runtime;
+  const { config, store, keys, clock, logger, backgroundMail } = runtime;
   const issuer = config.oauth.issuer;
   const server = await createAuthorizationServer({ config, store, keys, clock, logger }, options);
   const metadataUrl = (resource: string) => protectedResourceMetadataUrl(issuer, resource);
@@ -58,7 +58,7 @@ export async function oauthMode(
         clock,
         keys,
         logger,
-        mail,
+        backgroundMail,
         provider: server.provider,
         ...(options.signInCodesPerAddress !== undefined && {
           signInCodesPerAddress: options.signInCodesPerAddress,

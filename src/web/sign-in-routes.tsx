@@ -56,26 +56,30 @@ export function signInRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
         400,
       );
     const ip = kit.clientIp(c);
+    // Every address costs the request the same two counter updates; who may sign in is decided,
+    // and the code issued and mailed, only after the answer (status, page and time alike).
     const limited = !(await perAddress.take(email)).allowed || !(await perIp.take(ip)).allowed;
-    const user = limited ? undefined : await signInUser(config, db, email);
-    if (user !== undefined) {
-      const code = await kit.codes.issue(email);
-      await deps.mail.send({
-        from: config.mail.from,
-        to: [email],
-        subject: 'Your BuildWorkPro sign-in code',
-        text: `Your sign-in code is ${code}\n\nIt works once, for 10 minutes. If you did not try to sign in, ignore this message.\n`,
-        envelope: { from: envelopeAddress(config.mail.from), to: [email] },
+    deps.backgroundMail.enqueue(async (mail) => {
+      const user = limited ? undefined : await signInUser(config, db, email);
+      if (user !== undefined) {
+        const code = await kit.codes.issue(email);
+        await mail.send({
+          from: config.mail.from,
+          to: [email],
+          subject: 'Your BuildWorkPro sign-in code',
+          text: `Your sign-in code is ${code}\n\nIt works once, for 10 minutes. If you did not try to sign in, ignore this message.\n`,
+          envelope: { from: envelopeAddress(config.mail.from), to: [email] },
+        });
+      }
+      await appendAudit(db, clock, {
+        tenantId: null,
+        userId: user?.id ?? null,
+        clientId: null,
+        action: 'web.sign_in_code',
+        decision: user === undefined ? 'denied' : 'sent',
+        reason: limited ? 'rate limited' : user === undefined ? 'address not allowed or unknown' : null,
+        details: { domain: email.slice(email.indexOf('@') + 1) },
       });
-    }
-    await appendAudit(db, clock, {
-      tenantId: null,
-      userId: user?.id ?? null,
-      clientId: null,
-      action: 'web.sign_in_code',
-      decision: user === undefined ? 'denied' : 'sent',
-      reason: limited ? 'rate limited' : user === undefined ? 'address not allowed or unknown' : null,
-      details: { domain: email.slice(email.indexOf('@') + 1) },
     });
     return c.html(
       <CodePage csrf={kit.csrf.token(c)} next={next} email={email} devMailbox={kit.devMailbox} />,

@@ -4,7 +4,7 @@ import type { Config } from '../config/config.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { KeyRing } from '../lib/secrets.js';
-import type { MailSender } from '../outbox/mail-sender.js';
+import type { BackgroundMail } from '../outbox/background-mail.js';
 import type { Database } from '../store/schema.js';
 
 /** What the server-rendered pages need. */
@@ -14,7 +14,8 @@ export interface WebDeps {
   readonly clock: Clock;
   readonly keys: KeyRing;
   readonly logger: Logger;
-  readonly mail: MailSender;
+  /** Sign-in codes go out after the page has answered (no sign-in oracle in time or status). */
+  readonly backgroundMail: BackgroundMail;
   readonly provider: Provider;
   /** Sign-in codes per address per 10 minutes (tests raise it). */
   readonly signInCodesPerAddress?: number;

@@ -67,6 +67,7 @@ describe('sign-in', () => {
     const response = await ua.post('/login', { csrf, next: '/', email: 'mallory@evil.example' });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('may sign in, a code is on its way');
+    await server.runtime.backgroundMail.idle();
     const after = await server.runtime.store.db.selectFrom('dev_mailbox').select('id').execute();
     expect(after.length).toBe(before.length);
   });
@@ -102,6 +103,7 @@ describe('sign-in', () => {
       const csrf = formField(await (await ua.get('/login')).text(), 'csrf');
       for (let i = 0; i < 7; i += 1)
         expect((await ua.post('/login', { csrf, next: '/', email: SAM })).status).toBe(200);
+      await limited.runtime.backgroundMail.idle();
       const sent = await limited.runtime.store.db.selectFrom('dev_mailbox').select('id').execute();
       expect(sent).toHaveLength(5);
     } finally {
