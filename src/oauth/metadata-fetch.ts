@@ -4,15 +4,61 @@ import type { Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /**
- * Only public unicast addresses may be fetched: no loopback, private, link-local (cloud metadata),
- * CGNAT, unique-local, reserved/documentation/benchmark, NAT64/6to4/Teredo or unspecified ranges.
- * IPv4-mapped IPv6 is judged by its IPv4 address. Classification is ipaddr.js's, not ours.
+ * The IANA IPv4 and IPv6 Special-Purpose Address Registries, whole: every block there is treated
+ * as non-public, whatever its "globally reachable" column says (a metadata document has no reason
+ * to live on any of them). ipaddr.js names most of these, but calls some plain unicast, such as
+ * the deprecated IPv4-compatible block ::/96 (::7f00:1 is 127.0.0.1) and the dummy prefix.
+ */
+const SPECIAL_PURPOSE = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '192.31.196.0/24',
+  '192.52.193.0/24',
+  '192.88.99.0/24',
+  '192.168.0.0/16',
+  '192.175.48.0/24',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+  '255.255.255.255/32',
+  '::/96',
+  '::ffff:0:0/96',
+  '64:ff9b::/96',
+  '64:ff9b:1::/48',
+  '100::/64',
+  '100:0:0:1::/64',
+  '2001::/23',
+  '2001:db8::/32',
+  '2002::/16',
+  '2620:4f:8000::/48',
+  '3fff::/20',
+  '5f00::/16',
+  'fc00::/7',
+  'fe80::/10',
+  'ff00::/8',
+].map((cidr) => ipaddr.parseCIDR(cidr));
+
+/**
+ * Only public unicast addresses may be fetched: nothing in SPECIAL_PURPOSE, and nothing ipaddr.js
+ * classifies as other than unicast. IPv4-mapped IPv6 is judged by its IPv4 address.
  */
 export function isPublicAddress(ip: string): boolean {
   if (!ipaddr.isValid(ip)) return false;
   let address = ipaddr.parse(ip);
   if (address instanceof ipaddr.IPv6 && address.isIPv4MappedAddress()) address = address.toIPv4Address();
-  return address.range() === 'unicast';
+  const kind = address.kind();
+  return (
+    address.range() === 'unicast' &&
+    !SPECIAL_PURPOSE.some(([block, bits]) => block.kind() === kind && address.match(block, bits))
+  );
 }
 
 export interface MetadataFetchOptions {
