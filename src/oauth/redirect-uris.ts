@@ -27,6 +27,17 @@ export function isCustomScheme(url: URL): boolean {
 }
 
 /**
+ * An http(s) host must already be in its normal form: written exactly as the parser reads it
+ * (no percent-encoding, full-width dots or other IDNA mappings) and without a trailing dot, so a
+ * look-alike of a host this policy names (chatgpt.com) cannot slip past its exact compare.
+ */
+function hostIsNormal(raw: string, url: URL): boolean {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return true;
+  const written = /^https?:\/\/([^/?#]*)/i.exec(raw)?.[1];
+  return written?.toLowerCase() === url.host && !url.hostname.endsWith('.');
+}
+
+/**
  * Whether one registered redirect URI is acceptable: parseable, no fragment or userinfo, no
  * whitespace/control characters, never a dangerous scheme, http only on loopback, and on
  * chatgpt.com only ChatGPT's two documented shapes.
@@ -40,6 +51,7 @@ export function acceptableRedirectUri(raw: unknown): boolean {
   if (FORBIDDEN_SCHEMES.has(url.protocol)) return false;
   if (raw.includes('#') || url.username !== '' || url.password !== '') return false;
   if (url.protocol === 'http:' && !isLoopbackHttp(url)) return false;
+  if (!hostIsNormal(raw, url)) return false;
   if (isCustomScheme(url) && !/^[a-z][a-z0-9+.-]*:\/\/?[^/]/i.test(raw)) return false;
   if (url.protocol === 'https:' && url.hostname === 'chatgpt.com')
     return raw === CHATGPT_STABLE_REDIRECT || CHATGPT_PER_CONNECTION.test(raw);
