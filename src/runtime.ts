@@ -16,6 +16,7 @@ import { mailPolicy } from './domain/mail/policy.js';
 import { BackgroundMail } from './outbox/background-mail.js';
 import { devMailboxSender } from './outbox/dev-mailbox.js';
 import { startMailRuntime } from './outbox/mail-runtime.js';
+import { Metrics } from './observability/metrics.js';
 import { offeredTools } from './tools/offered-tools.js';
 import type { MailSender } from './outbox/mail-sender.js';
 import { smtpSender } from './outbox/smtp-sender.js';
@@ -39,6 +40,8 @@ export interface Runtime {
   /** Mail handed over after the request is answered (sign-in codes). */
   readonly backgroundMail: BackgroundMail;
   readonly reportInternal: (error: unknown) => string;
+  /** Prometheus metrics, when `WORKONWARD_METRICS_TOKEN` is set. */
+  readonly metrics: Metrics | undefined;
   close(): Promise<void>;
 }
 
@@ -68,8 +71,16 @@ export async function startRuntime(
       ? devMailboxSender(store.db, clock, logger)
       : // A quarter of the lease: even a stall in every phase of one attempt ends inside it.
         smtpSender(config.mail.smtpUrl, { timeoutMs: Math.floor(config.mail.leaseMs / 4) });
-  const mailRuntime = startMailRuntime({ config, policy, store, clock, logger, sender: mail });
   const tools = offeredTools(TOOLS, config);
+  const metrics =
+    config.metricsToken === undefined
+      ? undefined
+      : new Metrics(
+          store.db,
+          clock,
+          tools.map((tool) => tool.name),
+        );
+  const mailRuntime = startMailRuntime({ config, policy, store, clock, logger, sender: mail, metrics });
   const backgroundMail = new BackgroundMail(mail, logger);
   return {
     config,
@@ -87,6 +98,7 @@ export async function startRuntime(
     mail,
     backgroundMail,
     reportInternal: internalFaultReporter(logger),
+    metrics,
     async close() {
       await mailRuntime.worker?.stop();
       await backgroundMail.idle();

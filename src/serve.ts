@@ -44,7 +44,21 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
     return { ended, stop: () => handle.close() };
   }
 
-  const { authenticate, mount, close: closeOAuth, scopeChallenge } = await authenticatorFor(runtime, options);
+  const {
+    authenticate: check,
+    mount,
+    close: closeOAuth,
+    scopeChallenge,
+  } = await authenticatorFor(runtime, options);
+  const { metrics } = runtime;
+  const authenticate: typeof check =
+    metrics === undefined || config.auth === 'none'
+      ? check
+      : async (request, resource) => {
+          const result = await check(request, resource);
+          metrics.observeTokenCheck(result.ok);
+          return result;
+        };
   const mcp = createMcpEndpoint(() => buildServerFor(runtime), {
     maxBodyBytes: config.http.maxBodyBytes,
     // The SDK reports rejected client requests here too; those are the client's fault, not ours.
@@ -59,6 +73,7 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
     authenticate,
     ping: () => runtime.store.ping(),
     readiness,
+    metrics,
     reportInternal: runtime.reportInternal,
     mountFirst: mount,
     scopeChallenge,

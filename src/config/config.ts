@@ -20,6 +20,8 @@ export interface Config {
     /** `postgres://…` or `sqlite:/path`; resolved from `dataDir` when unset. */
     readonly url: string;
   };
+  /** Bearer token of `GET /metrics`; undefined = no metrics. */
+  readonly metricsToken: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly oauth: {
     /** Public origin: issuer and base of the MCP resource URLs. */

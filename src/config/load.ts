@@ -122,6 +122,7 @@ function assemble(v: Parsed, problems: string[]): Config {
       dataDir,
       url: v.WORKONWARD_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'workonward.sqlite')}`,
     },
+    metricsToken: v.WORKONWARD_METRICS_TOKEN,
     logLevel: v.WORKONWARD_LOG_LEVEL,
     oauth: {
       issuer,

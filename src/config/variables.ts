@@ -107,6 +107,13 @@ export const variables = {
     fix: 'Use a whole number of milliseconds from 0 to 300000, e.g. 3000.',
     example: '3000',
   },
+  WORKONWARD_METRICS_TOKEN: {
+    schema: z.string().min(32, 'must be at least 32 characters').optional(),
+    description:
+      'Bearer token that unlocks Prometheus metrics at `GET /metrics` (`Authorization: Bearer <token>`). Unset: there is no `/metrics` and nothing is measured. The metrics are listed in docs/operations.md.',
+    fix: 'Generate one with `openssl rand -hex 32`.',
+    secret: true,
+  },
   WORKONWARD_DATA_DIR: {
     schema: z.string().min(1).default('./data'),
     description: 'Directory for the embedded SQLite database and other local state.',

@@ -5,7 +5,9 @@ import type { Readiness } from '../lifecycle/graceful-shutdown.js';
 import type { Authenticate, ScopeChallenge } from '../mcp/authenticate.js';
 import type { McpEndpoint } from '../mcp/mcp-handler.js';
 import { MCP_RESOURCE_PATHS } from '../oauth/resources.js';
+import type { Metrics } from '../observability/metrics.js';
 import { readJsonBody } from './json-body.js';
+import { mountMetrics } from './metrics-routes.js';
 import { requestGuards } from './request-guards.js';
 
 export interface AppDependencies {
@@ -16,6 +18,8 @@ export interface AppDependencies {
   readonly ping: () => Promise<void>;
   /** Draining instances answer 503 on /readyz so the balancer stops routing to them. */
   readonly readiness?: Pick<Readiness, 'draining'>;
+  /** Request metrics and `GET /metrics` (its bearer token in `config.metricsToken`). */
+  readonly metrics?: Metrics | undefined;
   /** Logs an internal fault, returns the reference to show. */
   readonly reportInternal: (error: unknown) => string;
   /** Routes with their own headers (authorization server, pages), mounted before the generic middleware. */
@@ -28,6 +32,9 @@ export function createApp(deps: AppDependencies): Hono {
   const { config, mcp, authenticate } = deps;
   const guard = requestGuards(config);
   const app = new Hono();
+  const { metrics } = deps;
+  if (metrics !== undefined && config.metricsToken !== undefined)
+    mountMetrics(app, metrics, config.metricsToken);
   deps.mountFirst?.(app);
 
   app.use(
@@ -53,6 +60,7 @@ export function createApp(deps: AppDependencies): Hono {
   for (const path of MCP_RESOURCE_PATHS) {
     const resource = `${config.oauth.issuer}${path}`;
     app.all(path, async (c) => {
+      const started = metrics === undefined ? 0 : performance.now();
       const rejected = guard(c.req.raw);
       if (rejected !== undefined) return rejected;
       const auth = await authenticate(c.req.raw, resource);
@@ -62,10 +70,20 @@ export function createApp(deps: AppDependencies): Hono {
       const challenged =
         body === undefined ? undefined : deps.scopeChallenge?.(body.parsedBody, auth.authInfo, resource);
       if (challenged !== undefined) return challenged;
-      return mcp.handler.fetch(c.req.raw, {
+      const response = await mcp.handler.fetch(c.req.raw, {
         authInfo: auth.authInfo,
         ...(body !== undefined && { parsedBody: body.parsedBody }),
       });
+      if (metrics !== undefined) {
+        const message = body?.parsedBody as { method?: unknown; params?: { name?: unknown } } | undefined;
+        metrics.observeMcp(
+          message?.method,
+          message?.params?.name,
+          response.status,
+          (performance.now() - started) / 1000,
+        );
+      }
+      return response;
     });
   }
 

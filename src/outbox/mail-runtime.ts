@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { MailSender } from './mail-sender.js';
+import type { DeliveryObserver } from '../observability/metrics.js';
 import { renderHeaders } from './outgoing.js';
 import { type OutboxWorker, startOutboxWorker } from './worker.js';
 
@@ -22,6 +23,8 @@ export function startMailRuntime(options: {
   clock: Clock;
   logger: Logger;
   sender: MailSender;
+  /** Counts each round's outcomes (metrics), when set. */
+  metrics?: DeliveryObserver | undefined;
 }): MailRuntime {
   const { config, store, clock, logger, sender } = options;
   const worker = config.mail.worker
@@ -36,6 +39,7 @@ export function startMailRuntime(options: {
         retryMaxMs: config.mail.retryMaxMs,
         pollMs: config.mail.pollMs,
         leaseMs: config.mail.leaseMs,
+        ...(options.metrics !== undefined && { observer: options.metrics }),
       })
     : undefined;
   const deps: MailDeps = {

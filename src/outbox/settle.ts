@@ -35,6 +35,8 @@ export async function settleRound(options: WorkerOptions, owner: string, outcome
   const now = options.clock.now();
   const nowIso = now.toISOString();
   const deadLettered: { outcome: Settled; reason: string }[] = [];
+  let sent = 0;
+  let retried = 0;
   await options.db.transaction().execute(async (tx) => {
     const audits: AuditEntry[] = [];
     const audit = ({ row, to }: Settled, decision: string, reason: string | null) =>
@@ -54,6 +56,7 @@ export async function settleRound(options: WorkerOptions, owner: string, outcome
     );
     const settled = await settleSent(tx, owner, delivered, nowIso);
     for (const d of delivered) if (settled.has(d.id)) audit(d.outcome, 'sent', d.lastError);
+    sent = settled.size;
 
     // Failed attempts, one by one: each gets its own retry time, or is dead-lettered.
     for (const outcome of outcomes) {
@@ -74,10 +77,12 @@ export async function settleRound(options: WorkerOptions, owner: string, outcome
           };
       if (!(await settleLeased(tx, row.id, owner, change))) continue;
       if (dead) deadLettered.push({ outcome, reason });
+      else retried += 1;
       audit(outcome, change.status, reason);
     }
     await appendAudits(tx, options.clock, audits);
   });
+  options.observer?.settled({ sent, retried, dead: deadLettered.length });
   for (const { outcome, reason } of deadLettered) alertDeadLetter(options, outcome.row, outcome.to, reason);
 }
 

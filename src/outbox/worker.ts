@@ -10,6 +10,7 @@ import type { DialectTraits } from '../store/open-store.js';
 import type { Database } from '../store/schema.js';
 import { housekeep } from './housekeeping.js';
 import type { MailSender } from './mail-sender.js';
+import type { DeliveryObserver } from '../observability/metrics.js';
 import { outgoingMail } from './outgoing.js';
 import { alertDeadLetter, type Settled, settleRound } from './settle.js';
 
@@ -38,6 +39,8 @@ export interface WorkerOptions {
   /** Rounds run side by side, so connections stay busy while one round records its outcomes. */
   readonly lanes?: number;
   readonly random?: () => number;
+  /** Told each round's outcomes once they are committed. */
+  readonly observer?: DeliveryObserver;
 }
 
 export interface OutboxWorker {
