@@ -1,0 +1,34 @@
+# workonward-mcp on Node 22 LTS: built in one stage, run in another as a non-root user with a
+# read-only root filesystem (compose.yaml sets read_only and a tmpfs for /tmp). See docs/operations.md.
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+# `npm ci` runs `prepare` (the TypeScript build) and installs better-sqlite3's binary for Node 22.
+RUN npm ci --no-audit --no-fund \
+ && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:22-bookworm-slim
+ENV NODE_ENV=production \
+    WORKONWARD_ENV=production \
+    WORKONWARD_MCP_TRANSPORT=http \
+    WORKONWARD_MCP_AUTH=oauth \
+    WORKONWARD_MCP_HOST=0.0.0.0 \
+    WORKONWARD_MCP_PORT=8787 \
+    WORKONWARD_MCP_BEHIND_PROXY=1 \
+    WORKONWARD_MCP_DRAIN_MS=3000 \
+    WORKONWARD_DATA_DIR=/data
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist/src ./dist/src
+# The image's own `node` user (uid 1000); nothing in /app is writable by it.
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 8787
+VOLUME ["/data"]
+HEALTHCHECK --interval=10s --timeout=2s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:8787/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# SIGTERM reaches node directly (exec form): /readyz turns 503, the balancer drains, then exit 0.
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/src/main.js", "serve"]
