@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { toolCall } from '../oauth/support/flow.js';
 import { formField } from '../oauth/support/user-agent.js';
@@ -16,6 +16,9 @@ import { faultScenarios } from './support/fault-scenarios.js';
  * (a private cluster, so the fault scenarios may restart it) behind HAProxy. Whole flows cross
  * instances here; the fault scenarios (rolling restart, kill -9, PostgreSQL restart) follow.
  */
+// Every step here crosses processes on a shared two-core machine: allow minutes, not seconds.
+vi.setConfig({ testTimeout: 120_000 });
+
 let smtp: SmtpRecorder;
 let postgres: PrivatePostgres;
 let cluster: Cluster;

@@ -39,7 +39,7 @@ export async function startCluster(
     WORKONWARD_MCP_OAUTH_ISSUER: `http://127.0.0.1:${lbPort}`,
     // One deployment, one root secret: cookies, tokens and cursors made by one instance verify on the others.
     WORKONWARD_MCP_OAUTH_SIGNING_KEY: randomBytes(32).toString('hex'),
-    WORKONWARD_MCP_DRAIN_MS: '2000',
+    WORKONWARD_MCP_DRAIN_MS: '3000',
     WORKONWARD_LOG_LEVEL: 'info',
     ...options.env,
   };
