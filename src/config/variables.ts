@@ -162,7 +162,7 @@ export const variables = {
   WORKONWARD_MCP_OAUTH_REFRESH_GRACE_SECONDS: {
     schema: z.coerce.number().int().min(0).max(60).default(10),
     description:
-      'Seconds during which a just-rotated refresh token may be presented again and gets the same answer (lost responses, retries). A reuse after this window revokes the whole connection. `0` = strict rotation.',
+      'Seconds during which a just-rotated refresh token may be presented again by the same, authenticated client and gets the same answer (lost responses, retries). A reuse after this window revokes the whole connection. `0` = strict rotation.',
     fix: 'Use a whole number of seconds from 0 to 60.',
   },
   WORKONWARD_MCP_RECIPIENT_ALLOWLIST: {

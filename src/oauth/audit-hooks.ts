@@ -58,13 +58,15 @@ export function installAuditHooks(provider: Provider, context: AuditContext): vo
   const connections = connectionsRepository(context.db);
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     const at = ctx.oidc?.entities.AccessToken as TokenEntity | undefined;
-    if (at?.clientId !== undefined) run(() => markClientUsed(context.db, at.clientId ?? ''));
+    // A refresh-grace replay re-sends an earlier answer: nothing new was issued.
+    if (at === undefined) return;
+    if (at.clientId !== undefined) run(() => markClientUsed(context.db, at.clientId ?? ''));
     run(() =>
-      auditGrant(context, at?.grantId, {
+      auditGrant(context, at.grantId, {
         action: 'oauth.token_issued',
         decision: 'allowed',
-        clientId: at?.clientId ?? null,
-        details: { grant_type: at?.gty ?? null, scope: at?.scope ?? null },
+        clientId: at.clientId ?? null,
+        details: { grant_type: at.gty ?? null, scope: at.scope ?? null },
       }),
     );
   });

@@ -14,7 +14,7 @@ import { loadSigningKeys } from './key-store.js';
 import { type MetadataFetchOptions, metadataFetch } from './metadata-fetch.js';
 import { providerConfiguration } from './provider-config.js';
 import { RateLimiter } from '../domain/limits/rate-limiter.js';
-import { refreshGrace } from './refresh-grace.js';
+import { installRefreshGrace } from './refresh-grace.js';
 import { readBodiesOnce } from './request-body.js';
 import { registrationPolicy } from './registration-policy.js';
 import { Sealer } from './sealed.js';
@@ -109,20 +109,18 @@ export async function createAuthorizationServer(
     new RateLimiter(db, clock, { name, limit: perMinute, windowMs: 60_000 });
   provider.use(registrationPolicy(limit('registrations', options.registrationsPerMinute ?? 20)));
   provider.use(clientAuthThrottle(limit('client-auth-failures', options.failedClientAuthsPerMinute ?? 10)));
-  provider.use(
-    refreshGrace({
-      db,
-      sealer: new Sealer(keys, 'oauth-refresh-replays'),
-      graceMs: config.oauth.refreshGraceSeconds * 1000,
-      onReuse: (ctx, grantId) =>
-        auditGrant(audit, grantId, {
-          action: 'oauth.refresh_reuse',
-          decision: 'denied',
-          reason: 'consumed refresh token presented after the grace window',
-          clientId: ctx.oidc?.client?.clientId ?? null,
-        }),
-    }),
-  );
+  installRefreshGrace(provider, {
+    db,
+    sealer: new Sealer(keys, 'oauth-refresh-replays'),
+    graceMs: config.oauth.refreshGraceSeconds * 1000,
+    onReuse: (ctx, grantId) =>
+      auditGrant(audit, grantId, {
+        action: 'oauth.refresh_reuse',
+        decision: 'denied',
+        reason: 'consumed refresh token presented after the grace window',
+        clientId: ctx.oidc?.client?.clientId ?? null,
+      }),
+  });
   provider.use(revocationAudit(audit));
   provider.use(introspectionFromConnection(db));
   installAuditHooks(provider, audit);

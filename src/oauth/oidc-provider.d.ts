@@ -137,3 +137,15 @@ declare module 'oidc-provider' {
   // eslint-disable-next-line no-restricted-syntax -- the engine's own default export
   export default Provider;
 }
+
+/** The engine's per-instance internals (see src/oauth/engine-grant-handler.ts, the only user). */
+declare module 'oidc-provider/lib/helpers/weak_cache.js' {
+  import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
+
+  interface EngineInternals {
+    grantTypeHandlers?: Map<string, (ctx: KoaContextWithOIDC) => Promise<void>>;
+  }
+
+  // eslint-disable-next-line no-restricted-syntax -- the engine's own default export
+  export default function get(provider: Provider): EngineInternals | undefined;
+}

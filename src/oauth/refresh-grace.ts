@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { KoaContextWithOIDC, Middleware } from 'oidc-provider';
+import { errors, type KoaContextWithOIDC, type Provider } from 'oidc-provider';
 import { sha256 } from '../lib/secrets.js';
 import type { Database } from '../store/schema.js';
-import { bodyOf } from './request-body.js';
+import { type GrantHandler, wrapGrantHandler } from './engine-grant-handler.js';
 import type { Sealer } from './sealed.js';
 
 export interface RefreshGraceOptions {
@@ -21,44 +21,46 @@ export interface RefreshGraceOptions {
  * still live; a reuse with no answer to replay yet (a concurrent request in flight) gets a
  * retryable `invalid_grant` without revoking anything; after G the engine's reuse detection
  * revokes the family and the grant.
+ *
+ * The decision runs inside the engine's refresh_token grant, so after the engine has authenticated
+ * the client exactly as for any token request (issue 9, finding 4): no authentication, a wrong
+ * secret or another client's credentials never see a replayed answer. A token presented by a
+ * client it was not issued to goes on to the engine, which refuses it (`client mismatch`) without
+ * revoking the rightful client's family.
  */
-export function refreshGrace(options: RefreshGraceOptions): Middleware {
+export function installRefreshGrace(provider: Provider, options: RefreshGraceOptions): void {
+  wrapGrantHandler(provider, 'refresh_token', (engine) => withGrace(engine, options));
+}
+
+function withGrace(engine: GrantHandler, options: RefreshGraceOptions): GrantHandler {
   const { db, sealer, graceMs } = options;
-  return async (ctx, next) => {
-    if (ctx.path !== '/oauth/token' || ctx.method !== 'POST') return next();
-    const body = bodyOf(ctx);
-    const presented = body?.grant_type === 'refresh_token' ? body.refresh_token : undefined;
-    if (typeof presented !== 'string') return next();
+  return async (ctx) => {
+    const presented = ctx.oidc?.params?.refresh_token;
+    const clientId = ctx.oidc?.client?.clientId;
+    if (typeof presented !== 'string' || clientId === undefined) return engine(ctx);
     const parentHash = sha256(presented);
     const parent = await db
       .selectFrom('oauth_models')
-      .select(['consumed_at', 'grant_id'])
+      .select(['consumed_at', 'grant_id', 'payload'])
       .where('model', '=', 'RefreshToken')
       .where('id', '=', parentHash)
       .executeTakeFirst();
 
-    if (parent?.consumed_at != null) {
+    if (parent?.consumed_at != null && issuedTo(parent.payload) === clientId) {
+      // Same clock as the adapter's consumed_at (wall time in ms).
       const age = Date.now() - parent.consumed_at;
       if (age <= graceMs) {
         const replay = await liveReplay(db, parentHash);
-        ctx.set('Cache-Control', 'no-store');
-        ctx.set('Pragma', 'no-cache');
-        if (replay !== undefined) {
-          ctx.status = 200;
-          ctx.body = JSON.parse(sealer.open(replay)) as unknown;
-        } else {
-          ctx.status = 400;
-          ctx.body = { error: 'invalid_grant', error_description: 'refresh token is being rotated; retry' };
-        }
+        if (replay === undefined) throw new errors.InvalidGrant('refresh token is being rotated; retry');
+        ctx.body = JSON.parse(sealer.open(replay)) as unknown;
         return;
       }
       await options.onReuse(ctx, parent.grant_id);
-      return next();
     }
 
-    await next();
+    await engine(ctx);
     const issued = (ctx.body as { refresh_token?: unknown } | undefined)?.refresh_token;
-    if (ctx.status === 200 && typeof issued === 'string' && graceMs > 0) {
+    if (typeof issued === 'string' && graceMs > 0) {
       await db
         .insertInto('oauth_refresh_replays')
         .values({
@@ -71,6 +73,11 @@ export function refreshGrace(options: RefreshGraceOptions): Middleware {
         .execute();
     }
   };
+}
+
+/** The client a stored refresh token was issued to. */
+function issuedTo(payload: string): unknown {
+  return (JSON.parse(payload) as { clientId?: unknown }).clientId;
 }
 
 async function liveReplay(db: Kysely<Database>, parentHash: string): Promise<string | undefined> {
