@@ -6,6 +6,7 @@ import type { KeyRing } from '../lib/secrets.js';
 import { accountsRepository } from '../store/accounts-repository.js';
 import type { Database } from '../store/schema.js';
 import { errorPage } from './error-page.js';
+import { acceptableRedirectUri } from './redirect-uris.js';
 import { isOurResource, normalizeResource } from './resources.js';
 
 export interface ProviderSettings {
@@ -32,6 +33,7 @@ export function refreshTokenTtl(
 export const OIDC_SCOPES = ['openid', 'email', 'profile'] as const;
 
 interface ClientLike {
+  readonly redirectUris: readonly string[];
   grantTypeAllowed(type: string): boolean;
 }
 
@@ -187,6 +189,11 @@ export function providerConfiguration(settings: ProviderSettings): Record<string
         enabled: true,
         ack: 'draft-02',
         cacheDuration: { min: 60, max: DAY_S },
+        // The redirect-URI policy registration applies (issue 9, finding 6). A registration drops
+        // what it cannot accept; a document cannot be corrected on the way in, so one
+        // unacceptable URI refuses the client.
+        allowClient: (_ctx: unknown, client: ClientLike) =>
+          Promise.resolve(client.redirectUris.every(acceptableRedirectUri)),
       },
       resourceIndicators: {
         enabled: true,

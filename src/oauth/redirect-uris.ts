@@ -28,19 +28,24 @@ export function isCustomScheme(url: URL): boolean {
 
 /**
  * An http(s) host must already be in its normal form: written exactly as the parser reads it
- * (no percent-encoding, full-width dots or other IDNA mappings) and without a trailing dot, so a
- * look-alike of a host this policy names (chatgpt.com) cannot slip past its exact compare.
+ * (lower case, no percent-encoding, full-width dots or other IDNA mappings, no default port) and
+ * without a trailing dot, so a look-alike of a host this policy names (chatgpt.com) cannot slip
+ * past its exact compare.
  */
 function hostIsNormal(raw: string, url: URL): boolean {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return true;
   const written = /^https?:\/\/([^/?#]*)/i.exec(raw)?.[1];
-  return written?.toLowerCase() === url.host && !url.hostname.endsWith('.');
+  return written === url.host && !url.hostname.endsWith('.');
 }
 
+/** A `.` or `..` path segment, written plainly or percent-encoded: the parser would resolve it away. */
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:\/|[?#]|$)/i;
+
 /**
- * Whether one registered redirect URI is acceptable: parseable, no fragment or userinfo, no
- * whitespace/control characters, never a dangerous scheme, http only on loopback, and on
- * chatgpt.com only ChatGPT's two documented shapes.
+ * Whether one redirect URI is acceptable, the one policy for every way a client comes in (Dynamic
+ * Client Registration and Client ID Metadata Documents): parseable, no fragment or userinfo, no
+ * whitespace/control characters, no dot-segments, never a dangerous scheme, http only on
+ * loopback, a host already in normal form, and on chatgpt.com only ChatGPT's two documented shapes.
  */
 export function acceptableRedirectUri(raw: unknown): boolean {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2048) return false;
@@ -50,6 +55,7 @@ export function acceptableRedirectUri(raw: unknown): boolean {
   if (url === null) return false;
   if (FORBIDDEN_SCHEMES.has(url.protocol)) return false;
   if (raw.includes('#') || url.username !== '' || url.password !== '') return false;
+  if (DOT_SEGMENT.test(raw)) return false;
   if (url.protocol === 'http:' && !isLoopbackHttp(url)) return false;
   if (!hostIsNormal(raw, url)) return false;
   if (isCustomScheme(url) && !/^[a-z][a-z0-9+.-]*:\/\/?[^/]/i.test(raw)) return false;
