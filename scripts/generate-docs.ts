@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { OPENAPI_JSON } from '../src/api/openapi-json.js';
 import { renderConfigurationDoc } from '../src/config/docs.js';
 import { renderToolsDoc } from '../src/docs/tools-doc.js';
 
@@ -6,6 +7,7 @@ import { renderToolsDoc } from '../src/docs/tools-doc.js';
 const generated: Record<string, string> = {
   'docs/configuration.md': renderConfigurationDoc(),
   'docs/tools.md': renderToolsDoc(),
+  'docs/openapi.json': OPENAPI_JSON,
 };
 
 const check = process.argv.includes('--check');

@@ -20,6 +20,7 @@ import { Metrics } from './observability/metrics.js';
 import { offeredTools } from './tools/offered-tools.js';
 import type { MailSender } from './outbox/mail-sender.js';
 import { smtpSender } from './outbox/smtp-sender.js';
+import { localSignInMailer, type SignInMailer } from './outbox/sign-in-mail.js';
 import { openStore, type Store } from './store/open-store.js';
 import type { ToolEnvironment } from './tools/tool-context.js';
 import { TOOLS } from './tools/registry.js';
@@ -39,6 +40,8 @@ export interface Runtime {
   readonly mail: MailSender;
   /** Mail handed over after the request is answered (sign-in codes). */
   readonly backgroundMail: BackgroundMail;
+  /** Mails sign-in codes. */
+  readonly signInMail: SignInMailer;
   readonly reportInternal: (error: unknown) => string;
   /** Prometheus metrics, when `WORKONWARD_METRICS_TOKEN` is set. */
   readonly metrics: Metrics | undefined;
@@ -97,6 +100,7 @@ export async function startRuntime(
     },
     mail,
     backgroundMail,
+    signInMail: localSignInMailer(mail, config.product.name, config.mail.from),
     reportInternal: internalFaultReporter(logger),
     metrics,
     async close() {

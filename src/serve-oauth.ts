@@ -59,6 +59,7 @@ export async function oauthMode(
         keys,
         logger,
         backgroundMail,
+        signInMail: runtime.signInMail,
         provider: server.provider,
         ...(options.signInCodesPerAddress !== undefined && {
           signInCodesPerAddress: options.signInCodesPerAddress,

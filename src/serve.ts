@@ -1,3 +1,4 @@
+import { apiEndpoint } from './api-endpoint.js';
 import { MCP_RESOURCE_PATHS } from './oauth/resources.js';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { createApp } from './http/app.js';
@@ -77,6 +78,7 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
     reportInternal: runtime.reportInternal,
     mountFirst: mount,
     scopeChallenge,
+    api: apiEndpoint(runtime),
   });
   const server = await listen(app, config.http.host, config.http.port);
   logger.info(

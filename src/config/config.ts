@@ -3,6 +3,8 @@ export interface Config {
   readonly env: 'development' | 'production';
   readonly transport: 'stdio' | 'http';
   readonly auth: 'none' | 'oauth';
+  /** The product name people see; `nameSet` says whether the operator chose it (a front otherwise takes its backend’s). */
+  readonly product: { readonly name: string; readonly nameSet: boolean };
   /** Tenant slug served when `auth` is `none`. */
   readonly tenant: string | undefined;
   readonly http: {

@@ -46,13 +46,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     const fallback = spec.schema.safeParse(undefined);
     values[name] = fallback.success ? fallback.data : undefined;
   }
-  const config = assemble(values as Parsed, problems);
+  const config = assemble(values as Parsed, problems, raw);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }
 
 /** Builds the config and adds the problems that involve several variables to `problems`. */
-function assemble(v: Parsed, problems: string[]): Config {
+function assemble(v: Parsed, problems: string[], raw: Record<string, string | undefined>): Config {
   const auth = v.WORKONWARD_MCP_AUTH ?? (v.WORKONWARD_MCP_TRANSPORT === 'stdio' ? 'none' : 'oauth');
   const host = v.WORKONWARD_MCP_HOST;
   if (auth === 'none' && v.WORKONWARD_MCP_TRANSPORT === 'http' && !isLoopbackHost(host)) {
@@ -108,6 +108,7 @@ function assemble(v: Parsed, problems: string[]): Config {
     env: v.WORKONWARD_ENV,
     transport: v.WORKONWARD_MCP_TRANSPORT,
     auth,
+    product: { name: v.WORKONWARD_PRODUCT_NAME, nameSet: raw.WORKONWARD_PRODUCT_NAME !== undefined },
     tenant: v.WORKONWARD_MCP_TENANT,
     http: {
       host,
@@ -136,7 +137,7 @@ function assemble(v: Parsed, problems: string[]): Config {
       smtpUrl: v.WORKONWARD_SMTP_URL,
       from:
         v.WORKONWARD_MAIL_FROM ??
-        `BuildWorkPro <no-reply@${/^[\d.[\]:]+$/.test(issuerUrl.hostname) ? 'localhost' : issuerUrl.hostname}>`,
+        `${v.WORKONWARD_PRODUCT_NAME} <no-reply@${/^[\d.[\]:]+$/.test(issuerUrl.hostname) ? 'localhost' : issuerUrl.hostname}>`,
       batchEnabled: v.WORKONWARD_MCP_BATCH_SEND,
       batchMax: v.WORKONWARD_MAIL_BATCH_MAX,
       idempotencyHours: v.WORKONWARD_MAIL_IDEMPOTENCY_HOURS,

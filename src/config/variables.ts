@@ -267,10 +267,23 @@ export const variables = {
     example: 'smtp://127.0.0.1:2525',
     secret: true,
   },
+  WORKONWARD_PRODUCT_NAME: {
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .max(60)
+      .regex(/^[^\r\n<>"]+$/, 'must be one line without <, > or "')
+      .default('BuildWorkPro'),
+    description:
+      'The product name people see: page titles, the consent page, sign-in mail and the default sender name. A front in remote backend mode takes its backend’s name unless this is set.',
+    fix: 'Use a short name such as `PING8`.',
+    example: 'PING8',
+  },
   WORKONWARD_MAIL_FROM: {
     schema: z.string().min(3).max(320).optional(),
     description:
-      'Sender of every message, as `Name <address>` or a bare address; a tenant may override it. Default: `BuildWorkPro <no-reply@HOST>` with the issuer host.',
+      'Sender of every message, as `Name <address>` or a bare address; a tenant may override it. Default: `<product name> <no-reply@HOST>` with the issuer host.',
     fix: 'Use e.g. `PING8 <mail@gitdate.ink>`.',
     example: 'PING8 <mail@gitdate.ink>',
   },

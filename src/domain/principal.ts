@@ -19,6 +19,8 @@ export interface ApiKeyCaller {
   readonly id: string;
   /** The key's first characters (`wk_live_1a2b3c4d`), how people recognise it. */
   readonly prefix: string;
+  /** The key was made for a front deployment: it may name the person it acts for. */
+  readonly mayActForPeople: boolean;
   /** The person a front deployment named in `On-Behalf-Of` (only keys allowed to do so). */
   readonly onBehalfOf: string | null;
 }

@@ -6,6 +6,8 @@ import type { Authenticate, ScopeChallenge } from '../mcp/authenticate.js';
 import type { McpEndpoint } from '../mcp/mcp-handler.js';
 import { MCP_RESOURCE_PATHS } from '../oauth/resources.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { ApiRequest, ApiResponse } from '../api/api-handler.js';
+import { mountApi } from './api-route.js';
 import { readJsonBody } from './json-body.js';
 import { mountMetrics } from './metrics-routes.js';
 import { requestGuards } from './request-guards.js';
@@ -26,6 +28,8 @@ export interface AppDependencies {
   readonly mountFirst?: (app: Hono) => void;
   /** Refuses a request its token's scopes do not cover (403), on the parsed body. */
   readonly scopeChallenge?: ScopeChallenge | undefined;
+  /** The Workonward HTTP API at /api/v1. */
+  readonly api?: (request: ApiRequest) => Promise<ApiResponse>;
 }
 
 export function createApp(deps: AppDependencies): Hono {
@@ -56,6 +60,8 @@ export function createApp(deps: AppDependencies): Hono {
       return c.json({ status: 'unavailable', reason: 'store unreachable' }, 503, { 'Retry-After': '5' });
     }
   });
+
+  if (deps.api !== undefined) mountApi(app, deps.api, { maxBodyBytes: config.http.maxBodyBytes, guard });
 
   for (const path of MCP_RESOURCE_PATHS) {
     const resource = `${config.oauth.issuer}${path}`;

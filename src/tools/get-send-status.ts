@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
-import { CHECK_ANNOTATIONS, statusOutput } from './mail-schemas.js';
+import { statusResult } from '../ports/mail-port.js';
+import { CHECK_ANNOTATIONS } from './mail-schemas.js';
 
 export const getSendStatusTool = defineTool({
   name: 'get_send_status',
@@ -11,10 +12,7 @@ export const getSendStatusTool = defineTool({
     message_id: z.string().max(100).optional().describe('The message_id returned by a send tool.'),
     idempotency_key: z.string().max(1000).optional().describe('The idempotency_key the email was sent with.'),
   }),
-  output: z.object({
-    dry_run_enabled: z.boolean().describe('Whether the server is in dry-run mode now.'),
-    messages: z.array(statusOutput),
-  }),
+  output: statusResult,
   annotations: CHECK_ANNOTATIONS,
   scopes: ['email:preview'],
   guarantees: [

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
-import { CHECK_ANNOTATIONS, messageFields, messageOutput, verdictOutput } from './mail-schemas.js';
+import { messageFields, previewResult } from '../ports/mail-port.js';
+import { CHECK_ANNOTATIONS } from './mail-schemas.js';
 
 export const previewSendTool = defineTool({
   name: 'preview_send',
@@ -8,22 +9,7 @@ export const previewSendTool = defineTool({
   description:
     'Renders exactly the email that send_email would send — from (set by the server), to, cc, reply-to, subject, text and HTML body, the headers that matter and the SMTP envelope — and lists every blocked recipient with the reason. Sends nothing. When everything is allowed it returns a preview_id: pass it to send_email to guarantee that exactly this message, and nothing different, is sent. Show the preview to the user before sending.',
   input: z.strictObject(messageFields),
-  output: z.object({
-    sendable: z.boolean().describe('True when every recipient is allowed and every field is valid.'),
-    preview_id: z
-      .string()
-      .nullable()
-      .describe(
-        'Pass to send_email to bind the send to this exact message (valid one hour); null when not sendable.',
-      ),
-    content_hash: z.string().describe('SHA-256 of the canonical message.'),
-    dry_run: z.boolean(),
-    message: messageOutput,
-    headers: z.record(z.string(), z.string()),
-    envelope: z.object({ from: z.string(), to: z.array(z.string()) }),
-    recipients: z.array(verdictOutput),
-    problems: z.array(z.string()),
-  }),
+  output: previewResult,
   annotations: CHECK_ANNOTATIONS,
   scopes: ['email:preview'],
   guarantees: [

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import { defineTool } from './define-tool.js';
-import { batchResultOutput, idempotencyKey, messageFields, SEND_ANNOTATIONS } from './mail-schemas.js';
+import { idempotencyKey, messageFields, sendResult } from '../ports/mail-port.js';
+import { SEND_ANNOTATIONS } from './mail-schemas.js';
 import { SEND_GUARANTEES } from './send-email.js';
 
 export const sendBatchEmailTool = defineTool({
@@ -22,7 +23,7 @@ export const sendBatchEmailTool = defineTool({
       .describe('The emails, each with its own recipients (the server caps the count, 20 by default).'),
     idempotency_key: idempotencyKey,
   }),
-  output: batchResultOutput,
+  output: sendResult,
   annotations: SEND_ANNOTATIONS,
   scopes: ['email:send_batch'],
   guarantees: [

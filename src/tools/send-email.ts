@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
-import { idempotencyKey, messageFields, SEND_ANNOTATIONS } from './mail-schemas.js';
+import { idempotencyKey, messageFields } from '../ports/mail-port.js';
+import { SEND_ANNOTATIONS } from './mail-schemas.js';
 
 export const SEND_GUARANTEES = [
   'Never sends to an address that is not on the operator’s recipient allowlist; one blocked recipient refuses the whole message.',

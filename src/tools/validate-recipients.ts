@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
-import { CHECK_ANNOTATIONS, recipient, verdictOutput } from './mail-schemas.js';
+import { recipient, validationResult } from '../ports/mail-port.js';
+import { CHECK_ANNOTATIONS } from './mail-schemas.js';
 
 export const validateRecipientsTool = defineTool({
   name: 'validate_recipients',
@@ -10,16 +11,7 @@ export const validateRecipientsTool = defineTool({
   input: z.strictObject({
     recipients: z.array(recipient).min(1).max(100).describe('Addresses to check, one per entry.'),
   }),
-  output: z.object({
-    recipients: z.array(verdictOutput),
-    all_allowed: z.boolean(),
-    allowlist_configured: z
-      .boolean()
-      .describe(
-        'False: no address may receive mail until the operator sets WORKONWARD_MCP_RECIPIENT_ALLOWLIST.',
-      ),
-    dry_run: z.boolean().describe('True: send tools will record but never queue mail.'),
-  }),
+  output: validationResult,
   annotations: CHECK_ANNOTATIONS,
   scopes: ['email:preview'],
   guarantees: [

@@ -8,10 +8,6 @@ import { formOf, only, safeNext, single, type WebKit } from './web-kit.js';
 
 export const SIGN_IN_CODES_PER_ADDRESS = 5;
 
-function envelopeAddress(from: string): string {
-  return /<([^>]+)>/.exec(from)?.[1] ?? from;
-}
-
 /** Sign-in with an emailed one-time code, and sign out. Answers never reveal who may sign in. */
 export function signInRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
   const { db, clock, config } = deps;
@@ -59,17 +55,11 @@ export function signInRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     // Every address costs the request the same two counter updates; who may sign in is decided,
     // and the code issued and mailed, only after the answer (status, page and time alike).
     const limited = !(await perAddress.take(email)).allowed || !(await perIp.take(ip)).allowed;
-    deps.backgroundMail.enqueue(async (mail) => {
+    deps.backgroundMail.enqueue(async () => {
       const user = limited ? undefined : await signInUser(config, db, email);
       if (user !== undefined) {
         const code = await kit.codes.issue(email);
-        await mail.send({
-          from: config.mail.from,
-          to: [email],
-          subject: 'Your BuildWorkPro sign-in code',
-          text: `Your sign-in code is ${code}\n\nIt works once, for 10 minutes. If you did not try to sign in, ignore this message.\n`,
-          envelope: { from: envelopeAddress(config.mail.from), to: [email] },
-        });
+        await deps.signInMail(email, code);
       }
       await appendAudit(db, clock, {
         tenantId: null,

@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { KeyRing } from '../lib/secrets.js';
 import type { BackgroundMail } from '../outbox/background-mail.js';
+import type { SignInMailer } from '../outbox/sign-in-mail.js';
 import type { Database } from '../store/schema.js';
 
 /** What the server-rendered pages need. */
@@ -16,6 +17,8 @@ export interface WebDeps {
   readonly logger: Logger;
   /** Sign-in codes go out after the page has answered (no sign-in oracle in time or status). */
   readonly backgroundMail: BackgroundMail;
+  /** Mails a sign-in code: this deployment's mail, or a backend's in remote mode. */
+  readonly signInMail: SignInMailer;
   readonly provider: Provider;
   /** Sign-in codes per address per 10 minutes (tests raise it). */
   readonly signInCodesPerAddress?: number;

@@ -43,13 +43,12 @@ describe.each(dialects)('API keys on %s', (dialect) => {
     const rows = await store.db.selectFrom('api_keys').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(key.slice(16));
     const verified = await storedApiKeyVerifier(store.db, clock)(key);
-    expect(verified?.principal).toMatchObject({
+    expect(verified).toMatchObject({
       tenantSlug: 'summit-ridge',
       scopes: ['projects:read', 'bids:read'],
       userId: null,
-      apiKey: { id: record.id, prefix: record.prefix, onBehalfOf: null },
+      apiKey: { id: record.id, prefix: record.prefix, mayActForPeople: false, onBehalfOf: null },
     });
-    expect(verified?.mayActForPeople).toBe(false);
     const audit = await store.db
       .selectFrom('audit_log')
       .selectAll()
@@ -77,7 +76,7 @@ describe.each(dialects)('API keys on %s', (dialect) => {
       onBehalfOf: true,
       createdBy: 'cli',
     });
-    expect((await onSecond(key))?.mayActForPeople).toBe(true);
+    expect((await onSecond(key))?.apiKey?.mayActForPeople).toBe(true);
     await revokeApiKey(store.db, clock, record.prefix, { label: 'cli' });
     expect(await onSecond(key)).toBeUndefined();
     expect(await onFirst(key)).toBeUndefined();

@@ -30,7 +30,7 @@ describe('Settings → API keys', () => {
     const html = await created.text();
     const key = /wk_live_[0-9a-f]{64}/.exec(html)?.[0] ?? '';
     const verify = storedApiKeyVerifier(server.runtime.store.db, server.runtime.clock);
-    expect((await verify(key))?.principal).toMatchObject({
+    expect(await verify(key)).toMatchObject({
       tenantSlug: 'summit-ridge',
       scopes: ['projects:read', 'bids:read'],
     });

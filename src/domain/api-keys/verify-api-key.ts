@@ -6,15 +6,11 @@ import type { Database } from '../../store/schema.js';
 import type { Principal } from '../principal.js';
 import { API_KEY_PATTERN, parseScopeList } from './api-keys.js';
 
-export interface VerifiedApiKey {
-  /** The key's tenant and scopes; `onBehalfOf` is filled in by the caller once it is checked. */
-  readonly principal: Principal;
-  /** The key may name the person it acts for (`On-Behalf-Of`). */
-  readonly mayActForPeople: boolean;
-}
-
-/** API key → the principal it acts as, or undefined for a malformed, unknown or revoked key. */
-export type ApiKeyVerifier = (presented: string) => Promise<VerifiedApiKey | undefined>;
+/**
+ * API key → the principal it acts as (its tenant and scopes; `apiKey.onBehalfOf` is filled in by
+ * the caller once checked), or undefined for a malformed, unknown or revoked key.
+ */
+export type ApiKeyVerifier = (presented: string) => Promise<Principal | undefined>;
 
 /**
  * Looks the key up by its SHA-256 on every request (so a revocation holds on the very next
@@ -30,16 +26,13 @@ export function storedApiKeyVerifier(db: Kysely<Database>, clock: Clock): ApiKey
     if (row === undefined || !safeEqual(row.key_hash, hash)) return undefined;
     await keys.touch(row.id, clock.now(), row.last_used_at);
     return {
-      mayActForPeople: row.on_behalf_of === 1,
-      principal: {
-        tenantId: row.tenant_id,
-        tenantSlug: row.tenant_slug,
-        tenantName: row.tenant_name,
-        userId: null,
-        clientId: `api-key:${row.id}`,
-        scopes: parseScopeList(row.scopes),
-        apiKey: { id: row.id, prefix: row.prefix, onBehalfOf: null },
-      },
+      tenantId: row.tenant_id,
+      tenantSlug: row.tenant_slug,
+      tenantName: row.tenant_name,
+      userId: null,
+      clientId: `api-key:${row.id}`,
+      scopes: parseScopeList(row.scopes),
+      apiKey: { id: row.id, prefix: row.prefix, mayActForPeople: row.on_behalf_of === 1, onBehalfOf: null },
     };
   };
 }

@@ -45,6 +45,14 @@ export function auditEmail(
     action: `email.${tool}`,
     decision,
     reason,
-    details: { tool, ...details },
+    details: {
+      tool,
+      ...details,
+      // Through the HTTP API: which key, and the person a front said it acts for.
+      ...(principal.apiKey !== undefined && {
+        api_key: principal.apiKey.prefix,
+        on_behalf_of: principal.apiKey.onBehalfOf,
+      }),
+    },
   });
 }

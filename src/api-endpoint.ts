@@ -1,0 +1,41 @@
+import { createApiHandler } from './api/api-handler.js';
+import { OPENAPI_JSON } from './api/openapi-json.js';
+import { API_OPERATIONS } from './api/operations.js';
+import { appendAudit } from './domain/audit/audit-log.js';
+import { storedApiKeyVerifier } from './domain/api-keys/verify-api-key.js';
+import { localAccount } from './ports/local/local-account.js';
+import type { Runtime } from './runtime.js';
+import { toolContext, type ToolEnvironment } from './tools/tool-context.js';
+
+/** `/api/v1` over this deployment's store: the tools' use-cases, API keys, audit. */
+export function apiEndpoint(runtime: Runtime) {
+  const { store, clock, config, env } = runtime;
+  // A call that asks for a dry run gets this deployment's mail with dry-run forced on.
+  const dryRunEnv: ToolEnvironment = {
+    ...env,
+    mail: { ...env.mail, policy: { ...env.mail.policy, dryRun: true } },
+  };
+  const account = {
+    product: config.product.name,
+    policy: env.mail.policy,
+    batchEnabled: config.mail.batchEnabled,
+    signInMail: runtime.signInMail,
+  };
+  return createApiHandler({
+    operations: API_OPERATIONS,
+    verifyKey: storedApiKeyVerifier(store.db, clock),
+    contextFor: (principal, { dryRun }) => toolContext(dryRun ? dryRunEnv : env, principal),
+    accountFor: (principal) => localAccount(account, principal),
+    batchEnabled: config.mail.batchEnabled,
+    audit: async (principal, entry) => {
+      await appendAudit(store.db, clock, {
+        tenantId: principal.tenantId,
+        userId: principal.userId,
+        clientId: principal.clientId,
+        ...entry,
+      });
+    },
+    reportInternal: runtime.reportInternal,
+    openapi: OPENAPI_JSON,
+  });
+}

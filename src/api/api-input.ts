@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { invalidInput } from '../domain/errors.js';
+import type { ApiOperation } from './api-operation.js';
+
+/** How one operation's path matches and how its query string becomes typed input, compiled once. */
+export interface CompiledOperation {
+  readonly operation: ApiOperation;
+  /** Path parameters by name, or undefined when the path does not match. */
+  match(path: string): Record<string, string> | undefined;
+  /** The query string as the query schema's input: known names only, each once, numbers as numbers. */
+  queryInput(query: URLSearchParams): Record<string, unknown>;
+}
+
+type JsonType = 'string' | 'number' | 'integer' | 'boolean';
+
+function fieldTypes(schema: z.ZodObject): Map<string, JsonType | undefined> {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, { type?: JsonType }>;
+  };
+  return new Map(Object.entries(json.properties ?? {}).map(([name, spec]) => [name, spec.type]));
+}
+
+export function compileOperation(operation: ApiOperation): CompiledOperation {
+  const segments = operation.path.split('/').slice(1);
+  const types = fieldTypes(operation.query);
+  const decode = (name: string, value: string) => {
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      throw invalidInput(
+        `The path segment for {${name}} is not valid percent-encoding.`,
+        'Encode it with encodeURIComponent.',
+      );
+    }
+  };
+  return {
+    operation,
+    match(path) {
+      const parts = path.split('/').slice(1);
+      if (parts.length !== segments.length) return undefined;
+      const params: Record<string, string> = {};
+      for (const [index, segment] of segments.entries()) {
+        const part = parts[index] ?? '';
+        if (segment.startsWith('{')) {
+          if (part === '') return undefined;
+          params[segment.slice(1, -1)] = part;
+        } else if (segment !== part) return undefined;
+      }
+      for (const [name, value] of Object.entries(params)) params[name] = decode(name, value);
+      return params;
+    },
+    queryInput(query) {
+      const input: Record<string, unknown> = {};
+      for (const name of new Set(query.keys())) {
+        if (!types.has(name))
+          throw invalidInput(
+            `Unknown query parameter ${JSON.stringify(name)}.`,
+            types.size === 0
+              ? 'This operation takes no query parameters.'
+              : `Use only: ${[...types.keys()].join(', ')}.`,
+          );
+        const values = query.getAll(name);
+        if (values.length > 1)
+          throw invalidInput(`Query parameter ${name} was given ${values.length} times.`, 'Give it once.');
+        const value = values[0] ?? '';
+        const type = types.get(name);
+        input[name] =
+          (type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(value)
+            ? Number(value)
+            : type === 'boolean' && (value === 'true' || value === 'false')
+              ? value === 'true'
+              : value;
+      }
+      return input;
+    },
+  };
+}
+
+/** A zod failure as the one-line reason a caller can act on (`field: problem; …`). */
+export function describeIssues(error: z.ZodError, where: string): string {
+  return error.issues
+    .slice(0, 10)
+    .map((issue) => `${[where, ...issue.path.map(String)].join('.')}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Deeper than any operation's input goes: refused before anything walks it. */
+const MAX_DEPTH = 32;
+
+/**
+ * What makes `value` unfit before any schema sees it: nesting past MAX_DEPTH, or a NUL character
+ * (PostgreSQL text cannot hold one) in a string or key. Walked without recursion.
+ */
+function unfit(value: unknown, where: string): string | undefined {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: where, depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (typeof item.value === 'string') {
+      if (item.value.includes('\u0000')) return `${item.path} contains a NUL character (\\u0000)`;
+      continue;
+    }
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    if (item.depth >= MAX_DEPTH) return `${where} is nested more than ${MAX_DEPTH} levels deep`;
+    for (const [key, child] of Object.entries(item.value)) {
+      if (key.includes('\u0000')) return `a key in ${item.path} contains a NUL character (\\u0000)`;
+      stack.push({ value: child, path: `${item.path}.${key}`, depth: item.depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** Parses `value` with `schema`, refusing with the issues as `invalid_input`. */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const problem = unfit(value, where);
+  if (problem !== undefined)
+    throw invalidInput(`${problem}.`, 'Send plain JSON of the documented shape, without control characters.');
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw invalidInput(
+      `Invalid ${where}: ${describeIssues(parsed.error, where)}.`,
+      'See /api/v1/openapi.json for the exact schema.',
+    );
+  return parsed.data;
+}
