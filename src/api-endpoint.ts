@@ -2,6 +2,8 @@ import { createApiHandler } from './api/api-handler.js';
 import { OPENAPI_JSON } from './api/openapi-json.js';
 import { API_OPERATIONS } from './api/operations.js';
 import { appendAudit } from './domain/audit/audit-log.js';
+import { rateLimited } from './domain/errors.js';
+import { RateLimiter } from './domain/limits/rate-limiter.js';
 import { storedApiKeyVerifier } from './domain/api-keys/verify-api-key.js';
 import { localAccount } from './ports/local/local-account.js';
 import type { Runtime } from './runtime.js';
@@ -21,6 +23,11 @@ export function apiEndpoint(runtime: Runtime) {
     batchEnabled: config.mail.batchEnabled,
     signInMail: runtime.signInMail,
   };
+  const perKey = new RateLimiter(store.db, clock, {
+    name: 'api-calls-per-key',
+    limit: config.api.ratePerMinute,
+    windowMs: 60_000,
+  });
   return createApiHandler({
     operations: API_OPERATIONS,
     verifyKey: storedApiKeyVerifier(store.db, clock),
@@ -34,6 +41,15 @@ export function apiEndpoint(runtime: Runtime) {
         clientId: principal.clientId,
         ...entry,
       });
+    },
+    rateLimit: async (principal) => {
+      const decision = await perKey.take(principal.apiKey?.id ?? principal.tenantId);
+      if (!decision.allowed)
+        throw rateLimited(
+          decision,
+          'calling the API with this key',
+          'Wait for the Retry-After seconds, then repeat the call exactly (for a send, with the same Idempotency-Key).',
+        );
     },
     reportInternal: runtime.reportInternal,
     openapi: OPENAPI_JSON,

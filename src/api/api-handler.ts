@@ -41,8 +41,8 @@ export interface ApiDependencies {
   readonly batchEnabled: boolean;
   /** Records one call in the tenant's audit log. */
   readonly audit: (principal: Principal, entry: ApiAuditEntry) => Promise<void>;
-  /** Seconds the key must wait before its next call, or undefined when it may call now. */
-  readonly rateLimit?: (principal: Principal) => Promise<number | undefined>;
+  /** Counts one call against the key's rate limit; a refusal is thrown (`rate_limited`, with its Retry-After). */
+  readonly rateLimit?: (principal: Principal) => Promise<void>;
   readonly reportInternal: (error: unknown) => string;
   /** The OpenAPI document, serialised once. */
   readonly openapi: string;
@@ -152,16 +152,7 @@ export function createApiHandler(deps: ApiDependencies): (request: ApiRequest) =
 
     const started = { principal, operation };
     try {
-      const wait = await deps.rateLimit?.(principal);
-      if (wait !== undefined)
-        throw new EdgeRefusal(
-          'rate_limited',
-          `This API key made too many calls; try again in ${wait} s.`,
-          'Wait for Retry-After seconds, then repeat the call (with the same Idempotency-Key for sends).',
-          {
-            'retry-after': String(wait),
-          },
-        );
+      await deps.rateLimit?.(principal);
       if (operation.frontOnly && principal.apiKey?.mayActForPeople !== true)
         throw new DomainError(
           'forbidden',

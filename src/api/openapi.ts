@@ -61,6 +61,7 @@ function operationObject(operation: ApiOperation): Json {
       '404': problemResponse('Not found in this tenant (`not_found`).'),
       '409': problemResponse('Conflict, e.g. `idempotency_key_reused` or `idempotency_in_progress`.'),
       '429': problemResponse('Too many calls with this key (`rate_limited`); see `Retry-After`.'),
+      '503': problemResponse('A dependency of the server is down (`unavailable`); see `Retry-After`.'),
     },
   };
 }
@@ -77,7 +78,7 @@ const PROBLEM = {
     code: {
       type: 'string',
       description:
-        'invalid_input, unauthorized, forbidden, not_found, route_not_found, method_not_allowed, conflict, payload_too_large, unsupported_media_type, rate_limited, internal_error',
+        'invalid_input, unauthorized, forbidden, not_found, route_not_found, method_not_allowed, conflict, payload_too_large, unsupported_media_type, rate_limited, internal_error, unavailable',
     },
     hint: { type: 'string', description: 'What to do next.' },
     reference: { type: 'string', description: 'For internal errors: the reference in the server log.' },

@@ -55,6 +55,10 @@ export interface Config {
     /** Sender per tenant slug, overriding `from`. */
     readonly fromByTenant: Readonly<Record<string, string>>;
   };
+  readonly api: {
+    /** `/api/v1` calls per API key per sliding minute. */
+    readonly ratePerMinute: number;
+  };
   readonly ping8: {
     readonly baseUrl: string | undefined;
     readonly apiKey: string | undefined;

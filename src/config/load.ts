@@ -152,6 +152,7 @@ function assemble(v: Parsed, problems: string[], raw: Record<string, string | un
       claimMs: v.WORKONWARD_MAIL_CLAIM_MS,
       fromByTenant: v.WORKONWARD_MAIL_FROM_BY_TENANT ?? {},
     },
+    api: { ratePerMinute: v.WORKONWARD_API_RATE_PER_MINUTE },
     ping8: { baseUrl: v.WORKONWARD_BASE_URL, apiKey: v.WORKONWARD_API_KEY },
   };
 }

@@ -183,6 +183,12 @@ export const variables = {
       'When `1`, offer `send_batch_email` (scope `email:send_batch`). Off by default: the tool is then absent from `tools/list` and cannot be called.',
     fix: 'Use `1` or `0`.',
   },
+  WORKONWARD_API_RATE_PER_MINUTE: {
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    description:
+      'Most `/api/v1` calls one API key may make in any 60 seconds (counted in the database, so across every instance); more get 429 with `Retry-After`.',
+    fix: 'Use a whole number from 1 to 1000000.',
+  },
   WORKONWARD_MAIL_BATCH_MAX: {
     schema: z.coerce.number().int().min(1).max(100).default(20),
     description: 'Most messages one `send_batch_email` call may carry.',

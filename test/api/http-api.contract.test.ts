@@ -127,7 +127,10 @@ describe.each(dialects)('/api/v1 on %s', (dialect) => {
     const validated = await call(full, 'POST', '/mail/validate', {
       body: { recipients: ['person@gitdate.ink', 'blocked@example.com'] },
     });
-    expect((validated.body.recipients as { allowed: boolean }[]).map((r) => r.allowed)).toEqual([true, false]);
+    expect((validated.body.recipients as { allowed: boolean }[]).map((r) => r.allowed)).toEqual([
+      true,
+      false,
+    ]);
     const preview = await call(full, 'POST', '/mail/preview', { body: MESSAGE });
     expect(preview.body).toMatchObject({ sendable: true, preview_id: expect.stringMatching(/^pv_/) });
 
@@ -216,5 +219,37 @@ describe.each(dialects)('/api/v1 on %s', (dialect) => {
     await revokeApiKey(first.runtime.store.db, first.runtime.clock, key.slice(0, 16), { label: 'test' });
     expect((await api(second.url, key, 'GET', '/account')).status).toBe(401);
     expect((await api(first.url, key, 'GET', '/account')).status).toBe(401);
+  });
+});
+
+describe.each(dialects)('/api/v1 rate limit per key on %s', (dialect) => {
+  let database: TestDatabase;
+  let one: ApiInstance;
+  let two: ApiInstance;
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    one = await startApiInstance(database.url, { WORKONWARD_API_RATE_PER_MINUTE: '3' });
+    two = await startApiInstance(database.url, { WORKONWARD_API_RATE_PER_MINUTE: '3' });
+  });
+  afterAll(async () => {
+    await two.stop();
+    await one.stop();
+    await database.dispose();
+  });
+
+  it('answers 429 with Retry-After past the limit, counted across instances, per key', async () => {
+    const key = await apiKey(one.runtime, 'summit-ridge');
+    const other = await apiKey(one.runtime, 'summit-ridge');
+    expect((await api(one.url, key, 'GET', '/account')).status).toBe(200);
+    expect((await api(two.url, key, 'GET', '/account')).status).toBe(200);
+    expect((await api(one.url, key, 'GET', '/account')).status).toBe(200);
+    const refused = await api(two.url, key, 'GET', '/account');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.body).toMatchObject({
+      code: 'rate_limited',
+      hint: expect.stringContaining('Retry-After'),
+    });
+    expect((await api(one.url, other, 'GET', '/account')).status).toBe(200);
   });
 });
