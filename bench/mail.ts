@@ -195,6 +195,7 @@ async function workerRate(url: string): Promise<number> {
     retryBaseMs: 30_000,
     retryMaxMs: 3_600_000,
     pollMs: 10,
+    dryRun: false,
     batch: DEFAULT_BATCH,
   };
   const started = performance.now();

@@ -174,7 +174,8 @@ export const variables = {
   },
   WORKONWARD_MCP_DRY_RUN: {
     schema: flag.default(false),
-    description: 'When `1`, the send tools do everything except enqueue mail, and say so in their result.',
+    description:
+      'When `1`, nothing leaves: the send tools do everything except enqueue mail, and say so in their result; the outbox worker sends nothing, and mail queued before stays queued (status says it is held) until this is `0` again. Sign-in codes are still mailed.',
     fix: 'Use `1` or `0`.',
   },
   WORKONWARD_MCP_BATCH_SEND: {

@@ -38,6 +38,7 @@ export function startMailRuntime(options: {
         retryBaseMs: config.mail.retryBaseMs,
         retryMaxMs: config.mail.retryMaxMs,
         pollMs: config.mail.pollMs,
+        dryRun: config.mail.dryRun,
         leaseMs: config.mail.leaseMs,
         ...(options.metrics !== undefined && { observer: options.metrics }),
       })

@@ -32,6 +32,11 @@ export interface WorkerOptions {
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
   readonly pollMs: number;
+  /**
+   * `WORKONWARD_MCP_DRY_RUN=1`: nothing leaves. No row is leased or sent, including rows queued
+   * before dry-run was switched on; they wait, `queued`, until it is off again (status says so).
+   */
+  readonly dryRun: boolean;
   /** How long a lease lasts; a row whose worker died is retried after it (the duplicate window). */
   readonly leaseMs?: number;
   /** Rows leased (and sent concurrently) per round. */
@@ -92,6 +97,7 @@ async function buryAbandoned(options: WorkerOptions): Promise<void> {
 
 /** One round: lease due rows, send them concurrently, record every outcome. Returns rows leased. */
 export async function deliverOnce(options: WorkerOptions, owner: string): Promise<number> {
+  if (options.dryRun) return 0;
   const now = options.clock.now();
   const rows = await leaseOutbox(options.db, options.traits, {
     owner,

@@ -36,7 +36,7 @@ export function mailRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
   app.get('/settings/outbox', async (c) => {
     const who = await manager(c);
     if (who.view === undefined) return who.response;
-    const messages = await outboxPage(db, who.tenantId, { limit: PAGE });
+    const messages = await outboxPage(db, who.tenantId, { limit: PAGE, dryRun: deps.config.mail.dryRun });
     return c.html(<OutboxPage {...who.view} messages={messages} canManage />);
   });
 

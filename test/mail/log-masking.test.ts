@@ -50,6 +50,7 @@ describe('logs', () => {
           retryBaseMs: 1000,
           retryMaxMs: 1000,
           pollMs: 10,
+          dryRun: false,
         },
         'w',
       );
@@ -89,6 +90,7 @@ describe('logs', () => {
         retryBaseMs: 1000,
         retryMaxMs: 1000,
         pollMs: 10,
+        dryRun: false,
       };
       await deliverOnce(options, 'w');
       const alerts = lines

@@ -46,6 +46,7 @@ describe.each(dialects)('outbox worker on %s', (dialect) => {
     retryBaseMs: 30_000,
     retryMaxMs: 3_600_000,
     pollMs: 10,
+    dryRun: false,
     random: () => 0.5,
     ...extra,
   });

@@ -17,9 +17,10 @@ export interface Operator {
 export async function outboxPage(
   db: Kysely<Database>,
   tenantId: string,
-  options: { status?: OutboxStatus; before?: string; limit?: number } = {},
+  options: { status?: OutboxStatus; before?: string; limit?: number; dryRun?: boolean } = {},
 ) {
-  return (await listOutbox(db, tenantId, options)).map(statusView);
+  const { dryRun = false, ...query } = options;
+  return (await listOutbox(db, tenantId, query)).map((row) => statusView(row, dryRun));
 }
 
 async function transition(

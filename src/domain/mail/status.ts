@@ -14,11 +14,18 @@ const EXPLAIN: Record<MailOutboxRow['status'], string> = {
   cancelled: 'Cancelled by an operator before it was sent.',
 };
 
-export function statusView(row: MailOutboxRow) {
+/** Said of a row that would be delivered but is held, because nothing leaves while dry-run is on. */
+export const HELD_BY_DRY_RUN =
+  'Held: the server now runs in dry-run mode (WORKONWARD_MCP_DRY_RUN=1), so nothing leaves, including messages queued before it was switched on. It stays here and is sent once the operator sets WORKONWARD_MCP_DRY_RUN=0 and restarts; an operator can cancel it under Settings → Outbox.';
+
+const DELIVERABLE: ReadonlySet<MailOutboxRow['status']> = new Set(['queued', 'sending', 'failed']);
+
+/** A row as the status tool and the Outbox page show it; `dryRun` is this server's mode now. */
+export function statusView(row: MailOutboxRow, dryRun: boolean) {
   return {
     message_id: row.id,
     status: row.status,
-    explanation: EXPLAIN[row.status],
+    explanation: dryRun && DELIVERABLE.has(row.status) ? HELD_BY_DRY_RUN : EXPLAIN[row.status],
     idempotency_key: row.idempotency_key,
     recipients: JSON.parse(row.envelope_to) as string[],
     subject: row.subject,
@@ -68,5 +75,8 @@ export async function sendStatus(
         ? 'The server is in dry-run mode, but nothing was recorded under this reference either; check the value, or call send_email first.'
         : 'Check the value; sends refused during validation are not recorded under their key.',
     );
-  return { dry_run_enabled: deps.policy.dryRun, messages: rows.map(statusView) };
+  return {
+    dry_run_enabled: deps.policy.dryRun,
+    messages: rows.map((row) => statusView(row, deps.policy.dryRun)),
+  };
 }
