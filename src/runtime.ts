@@ -68,7 +68,7 @@ export async function startRuntime(
     await store.close();
     throw error;
   }
-  const keys = new KeyRing(config.oauth.signingKey ?? DEVELOPMENT_ROOT_KEY);
+  const keys = new KeyRing(config.oauth.signingKey ?? DEVELOPMENT_ROOT_KEY, config.oauth.previousSigningKey);
   const mail =
     config.mail.smtpUrl === undefined
       ? devMailboxSender(store.db, clock, logger)

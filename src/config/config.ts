@@ -29,6 +29,8 @@ export interface Config {
     /** Public origin: issuer and base of the MCP resource URLs. */
     readonly issuer: string;
     readonly signingKey: string | undefined;
+    /** WORKONWARD_MCP_OAUTH_SIGNING_KEY_PREVIOUS: still opens and verifies what it made. */
+    readonly previousSigningKey: string | undefined;
     readonly allowedEmails: readonly string[];
     /** Refresh-token reuse grace window (A12), 0–60 s. */
     readonly refreshGraceSeconds: number;

@@ -128,6 +128,7 @@ function assemble(v: Parsed, problems: string[], raw: Record<string, string | un
     oauth: {
       issuer,
       signingKey: v.WORKONWARD_MCP_OAUTH_SIGNING_KEY,
+      previousSigningKey: v.WORKONWARD_MCP_OAUTH_SIGNING_KEY_PREVIOUS,
       allowedEmails: v.WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS,
       refreshGraceSeconds: v.WORKONWARD_MCP_OAUTH_REFRESH_GRACE_SECONDS,
     },

@@ -152,6 +152,16 @@ export const variables = {
     fix: 'Generate one with `openssl rand -hex 32`.',
     secret: true,
   },
+  WORKONWARD_MCP_OAUTH_SIGNING_KEY_PREVIOUS: {
+    schema: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64,}$/, 'must be at least 64 hex characters (32 bytes)')
+      .optional(),
+    description:
+      'The signing key used before the current one, while you change it. At start, what it sealed (signing keys, client secrets) is re-sealed under the new key, and it still verifies cookies, sign-in codes and cursors it made, so nobody is signed out or disconnected. Remove it after 14 days. Without it a key change still starts: the server rotates its signing keys and drops what it cannot open (see docs/operations.md).',
+    fix: 'Set it to the exact previous value of WORKONWARD_MCP_OAUTH_SIGNING_KEY.',
+    secret: true,
+  },
   WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS: {
     schema: csv.default([]),
     description:

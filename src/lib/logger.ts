@@ -23,6 +23,7 @@ export function createLogger(level: string): Logger {
           '*.password',
           '*.secret',
           '*.signingKey',
+          '*.previousSigningKey',
           '*.apiKey',
           'headers.cookie',
         ],

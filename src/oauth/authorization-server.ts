@@ -18,6 +18,7 @@ import { installRefreshGrace } from './refresh-grace.js';
 import { readBodiesOnce } from './request-body.js';
 import { registrationPolicy } from './registration-policy.js';
 import { Sealer } from './sealed.js';
+import { logKeyChange, reconcileSigningKeyChange } from './signing-key-change.js';
 import { purgeExpired, sqlAdapterFactory } from './sql-adapter.js';
 import { storedTokenVerifier } from './token-verifier.js';
 
@@ -83,7 +84,9 @@ export async function createAuthorizationServer(
   const { config, store, keys, clock, logger } = deps;
   const db = store.db;
   const issuer = config.oauth.issuer;
-  const jwks = await loadSigningKeys(db, new Sealer(keys, 'oauth-signing-keys'));
+  const change = await reconcileSigningKeyChange(db, keys, clock);
+  if (change !== undefined) logKeyChange(logger, change, keys.hasPrevious);
+  const jwks = await loadSigningKeys(db, new Sealer(keys, 'oauth-signing-keys'), clock);
   const provider = new Provider(
     issuer,
     providerConfiguration({

@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Database } from '../store/schema.js';
 import type { Sealer } from './sealed.js';
@@ -16,14 +17,23 @@ async function newKeySet(): Promise<JWK[]> {
   );
 }
 
-async function insertKeys(db: Kysely<Database>, sealer: Sealer, keys: JWK[], fixedIds: boolean) {
-  const now = new Date().toISOString();
-  for (const [index, jwk] of keys.entries()) {
+/**
+ * Adds a fresh key set, sealed under the current root. The very first set has fixed ids, so
+ * instances starting together on an empty store agree on one set.
+ */
+export async function addSigningKeySet(
+  db: Kysely<Database> | Transaction<Database>,
+  sealer: Sealer,
+  clock: Clock,
+  first: boolean,
+): Promise<void> {
+  const now = clock.now().toISOString();
+  const batch = newId();
+  for (const [index, jwk] of (await newKeySet()).entries()) {
     await db
       .insertInto('oauth_keys')
       .values({
-        // Fixed ids for the very first set, so instances starting together agree on one set.
-        id: fixedIds ? `initial-${index}` : `${now}-${index}`,
+        id: first ? `initial-${index}` : `${now}-${index}-${batch}`,
         sealed_jwk: sealer.seal(JSON.stringify(jwk)),
         created_at: now,
         retired_at: null,
@@ -34,34 +44,34 @@ async function insertKeys(db: Kysely<Database>, sealer: Sealer, keys: JWK[], fix
 }
 
 /**
- * The provider's signing keys: generated once, stored sealed (AES-256-GCM under a key derived
- * from WORKONWARD_MCP_OAUTH_SIGNING_KEY), newest first so the engine signs with the newest and
- * still verifies with older ones until they are retired.
+ * The provider's signing keys: stored sealed (AES-256-GCM under a key derived from
+ * WORKONWARD_MCP_OAUTH_SIGNING_KEY), newest first so the engine signs with the newest and still
+ * verifies with older ones until they are retired. Keys sealed under a root that is no longer
+ * configured are never used (see signing-key-change.ts, which retires them at start).
  */
-export async function loadSigningKeys(db: Kysely<Database>, sealer: Sealer): Promise<{ keys: JWK[] }> {
-  const read = () =>
-    db
+export async function loadSigningKeys(
+  db: Kysely<Database>,
+  sealer: Sealer,
+  clock: Clock,
+): Promise<{ keys: JWK[] }> {
+  const readable = async () => {
+    const rows = await db
       .selectFrom('oauth_keys')
       .select(['sealed_jwk'])
       .where('retired_at', 'is', null)
       .orderBy('created_at', 'desc')
       .orderBy('id', 'asc')
       .execute();
-  let rows = await read();
-  if (rows.length === 0) {
-    await insertKeys(db, sealer, await newKeySet(), true);
-    rows = await read();
+    return rows.flatMap((row) => {
+      const opened = sealer.tryOpen(row.sealed_jwk);
+      return opened === undefined ? [] : [JSON.parse(opened.plaintext) as JWK];
+    });
+  };
+  let keys = await readable();
+  if (keys.length === 0) {
+    const any = await db.selectFrom('oauth_keys').select('id').limit(1).executeTakeFirst();
+    await addSigningKeySet(db, sealer, clock, any === undefined);
+    keys = await readable();
   }
-  try {
-    return { keys: rows.map((row) => JSON.parse(sealer.open(row.sealed_jwk)) as JWK) };
-  } catch {
-    throw new Error(
-      'The stored OAuth signing keys cannot be decrypted: WORKONWARD_MCP_OAUTH_SIGNING_KEY differs from the one they were created with. Fix: restore the original key.',
-    );
-  }
-}
-
-/** Adds a fresh key set (used for new signatures on next start); older keys keep verifying. */
-export async function rotateSigningKeys(db: Kysely<Database>, sealer: Sealer): Promise<void> {
-  await insertKeys(db, sealer, await newKeySet(), false);
+  return { keys };
 }

@@ -118,7 +118,8 @@ export function providerConfiguration(settings: ProviderSettings): Record<string
     allowOmittingSingleRegisteredRedirectUri: false,
     pkce: { required: () => true },
     cookies: {
-      keys: [settings.keys.derive('oauth/cookies').toString('base64url')],
+      // The first key signs; a previous signing key's still verifies (a key change signs no one out).
+      keys: settings.keys.deriveAll('oauth/cookies').map((key) => key.toString('base64url')),
       names: engineCookieNames(issuer),
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },

@@ -67,12 +67,20 @@ export function sqlAdapterFactory(db: Kysely<Database>, clientSecrets: Sealer) {
     const live = () => Date.now();
 
     const payloadOf = (row: { payload: string }) => JSON.parse(row.payload) as AdapterPayload;
-    const decode = (id: string, row: { payload: string; consumed_at: number | null }): AdapterPayload => {
+    const decode = (
+      id: string,
+      row: { payload: string; consumed_at: number | null },
+    ): AdapterPayload | undefined => {
       const payload = payloadOf(row);
       if (hashed) payload.jti = id;
       if (row.consumed_at !== null) payload.consumed = Math.floor(row.consumed_at / 1000);
-      if (model === 'Client' && typeof payload.client_secret === 'string')
-        payload.client_secret = clientSecrets.open(payload.client_secret);
+      if (model === 'Client' && typeof payload.client_secret === 'string') {
+        // A secret sealed under a signing key no longer configured (another instance still on the
+        // old key) is unusable: the client is unknown, and it registers again (DCR).
+        const secret = clientSecrets.tryOpen(payload.client_secret);
+        if (secret === undefined) return undefined;
+        payload.client_secret = secret.plaintext;
+      }
       return payload;
     };
 

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { newSecretToken } from '../lib/ids.js';
-import { type KeyRing, safeEqual } from '../lib/secrets.js';
+import type { KeyRing } from '../lib/secrets.js';
 import type { CookieJar } from './cookies.js';
 import { fromOurSite } from './form-guard.js';
 
@@ -32,7 +32,7 @@ export function csrfGuard(keys: KeyRing, jar: CookieJar, issuer: string) {
       if (!fromOurSite(c, origin)) return false;
       const secret = jar.get(c, COOKIE);
       if (secret === undefined || typeof submitted !== 'string' || submitted.length === 0) return false;
-      return safeEqual(tokenFor(secret), submitted);
+      return keys.hmacMatches('web/csrf', secret, submitted);
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import { type KeyRing, safeEqual } from '../lib/secrets.js';
+import type { KeyRing } from '../lib/secrets.js';
 import type { Database } from '../store/schema.js';
 
 export const CODE_TTL_MS = 10 * 60_000;
@@ -54,7 +54,7 @@ export function signInCodes(db: Kysely<Database>, clock: Clock, keys: KeyRing) {
       if (
         row.attempts >= MAX_ATTEMPTS ||
         !/^\d{8}$/.test(code) ||
-        !safeEqual(hashOf(email, code), row.code_hash)
+        !keys.hmacMatches('web/sign-in-code', `${email}\n${code}`, row.code_hash)
       ) {
         await db
           .updateTable('sign_in_codes')

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyRing, sha256 } from '../../src/lib/secrets.js';
-import { loadSigningKeys, rotateSigningKeys } from '../../src/oauth/key-store.js';
+import { addSigningKeySet, loadSigningKeys } from '../../src/oauth/key-store.js';
+import { systemClock } from '../../src/lib/clock.js';
 import { refreshTokenTtl } from '../../src/oauth/provider-config.js';
 import { Sealer } from '../../src/oauth/sealed.js';
 import {
@@ -14,6 +15,7 @@ import { availableDialects, createTestStore } from '../support/stores.js';
 
 const dialects = await availableDialects();
 const keys = new KeyRing('ab'.repeat(32));
+const clock = systemClock;
 
 describe.each(dialects)('the oidc-provider storage adapter (%s)', (dialect) => {
   let store: Store;
@@ -83,18 +85,20 @@ describe.each(dialects)('the oidc-provider storage adapter (%s)', (dialect) => {
     expect(await clients.find('client-1')).toMatchObject({ client_secret: 'super-secret-value' });
   });
 
-  it('generates signing keys once, keeps them sealed, rotates, and refuses another root key', async () => {
+  it('generates signing keys once, keeps them sealed, rotates, and never uses a key another root sealed', async () => {
     const sealer = new Sealer(keys, 'oauth-signing-keys');
-    const first = await loadSigningKeys(store.db, sealer);
-    const again = await loadSigningKeys(store.db, sealer);
+    const first = await loadSigningKeys(store.db, sealer, clock);
+    const again = await loadSigningKeys(store.db, sealer, clock);
     expect(again.keys.map((k) => k.kid)).toEqual(first.keys.map((k) => k.kid));
     expect(first.keys.map((k) => k.alg).sort()).toEqual(['ES256', 'RS256']);
-    await rotateSigningKeys(store.db, sealer);
-    const rotated = await loadSigningKeys(store.db, sealer);
+    await addSigningKeySet(store.db, sealer, clock, false);
+    const rotated = await loadSigningKeys(store.db, sealer, clock);
     expect(rotated.keys).toHaveLength(4);
     expect(first.keys.map((k) => k.kid)).not.toContain(rotated.keys[0]?.kid);
     const other = new Sealer(new KeyRing('cd'.repeat(32)), 'oauth-signing-keys');
-    await expect(loadSigningKeys(store.db, other)).rejects.toThrow(/WORKONWARD_MCP_OAUTH_SIGNING_KEY/);
+    const underOther = await loadSigningKeys(store.db, other, clock);
+    expect(underOther.keys).toHaveLength(2);
+    expect(rotated.keys.map((k) => k.kid)).not.toContain(underOther.keys[0]?.kid);
   });
 
   it('expires registrations that were never used after 30 days, keeps used ones, and purges expired rows', async () => {

@@ -3,7 +3,7 @@ import { openStore } from '../../store/open-store.js';
 import type { Command, CommandResult } from '../command.js';
 
 const KEY_NOTE =
-  'Keep WORKONWARD_MCP_OAUTH_SIGNING_KEY with it (stored apart, as secret): sealed secrets, cookies and cursors are keyed from it, so a restore under another key signs everyone out and cannot read them.';
+  'Keep WORKONWARD_MCP_OAUTH_SIGNING_KEY with it (stored apart, as secret): sealed secrets, cookies and cursors are keyed from it, so a restore under another key drops what it cannot open (docs/operations.md, Changing the signing key).';
 
 /** What pg_dump must be told, for the schema this deployment uses. */
 function pgDumpAdvice(schema: string, file: string): CommandResult {

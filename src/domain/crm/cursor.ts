@@ -1,5 +1,4 @@
 import type { KeyRing } from '../../lib/secrets.js';
-import { safeEqual } from '../../lib/secrets.js';
 import { invalidInput } from '../errors.js';
 
 /**
@@ -16,7 +15,7 @@ export class CursorCodec {
 
   decode<T>(tenantId: string, scope: string, cursor: string): T {
     const [payload = '', mac = ''] = cursor.split('.');
-    if (!safeEqual(mac, this.keys.hmac('cursor', `${tenantId}|${scope}|${payload}`))) {
+    if (!this.keys.hmacMatches('cursor', `${tenantId}|${scope}|${payload}`, mac)) {
       throw invalidInput(
         'The cursor is not valid for this list and filter.',
         'Repeat the call with the same filters and the `next_cursor` from the previous page, or omit `cursor` to start over.',
