@@ -164,7 +164,7 @@ async function workerRate(url: string): Promise<number> {
       WORKONWARD_MAIL_QUOTA_PER_DAY: '10000000',
     },
   });
-  const { store, env } = server.runtime;
+  const { store, mailDeps } = server.runtime;
   const principal = {
     tenantId: (await store.db.selectFrom('tenants').select('id').limit(1).executeTakeFirstOrThrow()).id,
     tenantSlug: 'x',
@@ -178,7 +178,7 @@ async function workerRate(url: string): Promise<number> {
     const items = Array.from({ length: Math.min(20, MESSAGES - i) }, (_, j) => ({
       message: { to: ['person@gitdate.ink'], subject: `Worker ${i + j}`, text: `Body ${i + j}` },
     }));
-    await sendMessages({ ...env.mail, clock: systemClock }, principal, {
+    await sendMessages({ ...mailDeps, clock: systemClock }, principal, {
       tool: 'send_batch_email',
       key: `w-${i}`,
       items,

@@ -5,24 +5,12 @@ import { appendAudit } from './domain/audit/audit-log.js';
 import { rateLimited } from './domain/errors.js';
 import { RateLimiter } from './domain/limits/rate-limiter.js';
 import { storedApiKeyVerifier } from './domain/api-keys/verify-api-key.js';
-import { localAccount } from './ports/local/local-account.js';
 import type { Runtime } from './runtime.js';
-import { toolContext, type ToolEnvironment } from './tools/tool-context.js';
+import { toolContext } from './tools/tool-context.js';
 
 /** `/api/v1` over this deployment's store: the tools' use-cases, API keys, audit. */
 export function apiEndpoint(runtime: Runtime) {
   const { store, clock, config, env } = runtime;
-  // A call that asks for a dry run gets this deployment's mail with dry-run forced on.
-  const dryRunEnv: ToolEnvironment = {
-    ...env,
-    mail: { ...env.mail, policy: { ...env.mail.policy, dryRun: true } },
-  };
-  const account = {
-    product: config.product.name,
-    policy: env.mail.policy,
-    batchEnabled: config.mail.batchEnabled,
-    signInMail: runtime.signInMail,
-  };
   const perKey = new RateLimiter(store.db, clock, {
     name: 'api-calls-per-key',
     limit: config.api.ratePerMinute,
@@ -31,8 +19,9 @@ export function apiEndpoint(runtime: Runtime) {
   return createApiHandler({
     operations: API_OPERATIONS,
     verifyKey: storedApiKeyVerifier(store.db, clock),
-    contextFor: (principal, { dryRun }) => toolContext(dryRun ? dryRunEnv : env, principal),
-    accountFor: (principal) => localAccount(account, principal),
+    // A call that asks for a dry run gets its email with dry-run forced on.
+    contextFor: (principal, { dryRun }) => toolContext(env, principal, { dryRun }),
+    accountFor: (principal) => env.portsFor(principal).account,
     batchEnabled: config.mail.batchEnabled,
     audit: async (principal, entry) => {
       await appendAudit(store.db, clock, {

@@ -22,6 +22,8 @@ import type { MailSender } from './outbox/mail-sender.js';
 import { smtpSender } from './outbox/smtp-sender.js';
 import { localSignInMailer, type SignInMailer } from './outbox/sign-in-mail.js';
 import { openStore, type Store } from './store/open-store.js';
+import type { MailDeps } from './domain/mail/deps.js';
+import { localBackend } from './ports/local/local-backend.js';
 import type { ToolEnvironment } from './tools/tool-context.js';
 import { TOOLS } from './tools/registry.js';
 
@@ -34,7 +36,10 @@ export interface Runtime {
   readonly store: Store;
   readonly clock: Clock;
   readonly keys: KeyRing;
+  /** Where the tools' ports come from (this deployment, or a remote one's API). */
   readonly env: ToolEnvironment;
+  /** This deployment's own email use-cases (its outbox and policy). */
+  readonly mailDeps: MailDeps;
   readonly surface: McpSurface;
   /** Delivers mail now: SMTP when configured, otherwise the dev mailbox. */
   readonly mail: MailSender;
@@ -85,13 +90,27 @@ export async function startRuntime(
         );
   const mailRuntime = startMailRuntime({ config, policy, store, clock, logger, sender: mail, metrics });
   const backgroundMail = new BackgroundMail(mail, logger);
+  const signInMail = localSignInMailer(mail, config.product.name, config.mail.from);
+  const env = localBackend({
+    db: store.db,
+    clock,
+    cursors: new CursorCodec(keys),
+    mail: mailRuntime.deps,
+    account: {
+      product: config.product.name,
+      policy: mailRuntime.deps.policy,
+      batchEnabled: config.mail.batchEnabled,
+      signInMail,
+    },
+  });
   return {
     config,
     logger,
     store,
     clock,
     keys,
-    env: { db: store.db, clock, cursors: new CursorCodec(keys), mail: mailRuntime.deps },
+    env,
+    mailDeps: mailRuntime.deps,
     surface: {
       tools,
       catalog: new ToolCatalog(tools),
@@ -100,7 +119,7 @@ export async function startRuntime(
     },
     mail,
     backgroundMail,
-    signInMail: localSignInMailer(mail, config.product.name, config.mail.from),
+    signInMail,
     reportInternal: internalFaultReporter(logger),
     metrics,
     async close() {

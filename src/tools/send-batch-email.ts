@@ -33,10 +33,10 @@ export const sendBatchEmailTool = defineTool({
   invoking: 'Sending the emails…',
   invoked: 'Emails handled',
   async run(input, { mail }) {
-    if (input.messages.length > mail.policy.batchMax)
+    if (input.messages.length > mail.batchMax)
       throw new DomainError(
         'invalid_input',
-        `A batch may hold at most ${mail.policy.batchMax} messages; got ${input.messages.length}. Nothing was sent.`,
+        `A batch may hold at most ${mail.batchMax} messages; got ${input.messages.length}. Nothing was sent.`,
         'Split it into several calls, each with its own idempotency_key, only if the user asked for all of them.',
       );
     return mail.send(

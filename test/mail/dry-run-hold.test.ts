@@ -47,7 +47,7 @@ describe.each(dialects)('dry-run holds mail queued earlier on %s', (dialect) => 
     // 1. A server without dry-run (and without a worker) queues a message.
     const before = await runtime({ WORKONWARD_MCP_DRY_RUN: '0', WORKONWARD_MAIL_WORKER: '0' });
     const principal = await localPrincipal(before);
-    const queued = await sendMessages(before.env.mail, principal, {
+    const queued = await sendMessages(before.mailDeps, principal, {
       tool: 'send_email',
       key: `held-${dialect}`,
       items: [{ message: { to: ['held@gitdate.ink'], subject: 'Queued before dry-run', text: 'Hello' } }],
@@ -60,11 +60,11 @@ describe.each(dialects)('dry-run holds mail queued earlier on %s', (dialect) => 
     const dry = await runtime({ WORKONWARD_MCP_DRY_RUN: '1' });
     try {
       for (let round = 0; round < 10; round += 1) {
-        dry.env.mail.onQueued?.();
+        dry.mailDeps.onQueued?.();
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(smtp.connections()).toBe(0);
-      const status = await sendStatus(dry.env.mail, principal, { message_id: id });
+      const status = await sendStatus(dry.mailDeps, principal, { message_id: id });
       expect(status.dry_run_enabled).toBe(true);
       expect(status.messages[0]).toMatchObject({ message_id: id, status: 'queued', attempts: 0 });
       expect(status.messages[0]?.explanation).toMatch(/^Held: .*WORKONWARD_MCP_DRY_RUN=1.*queued before/);
@@ -78,10 +78,10 @@ describe.each(dialects)('dry-run holds mail queued earlier on %s', (dialect) => 
     // 3. Dry-run off again: the held message is delivered, once.
     const after = await runtime({ WORKONWARD_MCP_DRY_RUN: '0' });
     try {
-      after.env.mail.onQueued?.();
+      after.mailDeps.onQueued?.();
       const [received] = await smtp.waitFor(1);
       expect(received?.envelope.to).toEqual(['held@gitdate.ink']);
-      const status = await sendStatus(after.env.mail, principal, { message_id: id });
+      const status = await sendStatus(after.mailDeps, principal, { message_id: id });
       expect(status.messages[0]?.explanation).not.toMatch(/Held/);
     } finally {
       await after.close();

@@ -24,7 +24,7 @@ beforeAll(async () => {
     clientId: 'chatgpt',
     scopes: ALL_SCOPES,
   };
-  const result = await sendMessages(server.runtime.env.mail, principal, {
+  const result = await sendMessages(server.runtime.mailDeps, principal, {
     tool: 'send_email',
     key: 'web-1',
     items: [{ message: { to: ['person@gitdate.ink'], subject: 'Bid #123 follow-up', text: 'Hello' } }],

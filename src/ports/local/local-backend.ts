@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import { crmService } from '../../domain/crm/crm-service.js';
+import type { CursorCodec } from '../../domain/crm/cursor.js';
+import { scopedCrm } from '../../domain/crm/scoped-crm.js';
+import type { MailDeps } from '../../domain/mail/deps.js';
+import type { Clock } from '../../lib/clock.js';
+import { crmRepository } from '../../store/crm-repository.js';
+import type { Database } from '../../store/schema.js';
+import type { Backend } from '../ports.js';
+import { localAccount, type LocalAccountDeps } from './local-account.js';
+import { localMail } from './local-mail.js';
+
+export interface LocalBackendDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly cursors: CursorCodec;
+  /** The email policy and its dependencies (PING8 tools). */
+  readonly mail: MailDeps;
+  readonly account: LocalAccountDeps;
+}
+
+/**
+ * The ports over this deployment's store and outbox (embedded mode). CRM reads are wrapped in
+ * `scopedCrm`, so the principal's scopes shape every view; nothing hands out an unshaped reader.
+ */
+export function localBackend(deps: LocalBackendDeps): Backend {
+  const dryRunMail: MailDeps = { ...deps.mail, policy: { ...deps.mail.policy, dryRun: true } };
+  return {
+    kind: 'local',
+    portsFor(principal, options = {}) {
+      const tenantCrm = crmService(crmRepository(deps.db, principal.tenantId), deps.clock, deps.cursors);
+      return {
+        crm: scopedCrm(tenantCrm, principal.scopes),
+        // Recording a sent email on a bid needs only the bid's id; its label is the caller's own reference.
+        mail: localMail(options.dryRun === true ? dryRunMail : deps.mail, principal, async (reference) => {
+          const bid = await tenantCrm.findBid(reference);
+          return { id: bid.id, label: bid.label };
+        }),
+        account: localAccount(deps.account, principal),
+      };
+    },
+    // The store's own health is `/readyz`'s first check; nothing else to ask here.
+    ready: () => Promise.resolve(),
+  };
+}
