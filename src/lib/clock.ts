@@ -10,6 +10,16 @@ export function fixedClock(iso: string): Clock {
   return { now: () => new Date(at) };
 }
 
+/** Milliseconds since the epoch on the injected clock (the unit the OAuth tables store). */
+export function epochMs(clock: Clock): number {
+  return clock.now().getTime();
+}
+
+/** Whole seconds since the epoch on the injected clock (the unit of JWT-style claims). */
+export function epochSeconds(clock: Clock): number {
+  return Math.floor(epochMs(clock) / 1000);
+}
+
 const DAY_MS = 86_400_000;
 
 export function daysBetween(from: string, to: Date): number {

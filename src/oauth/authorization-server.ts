@@ -1,6 +1,6 @@
 import Provider, { type Middleware } from 'oidc-provider';
 import type { Config } from '../config/config.js';
-import type { Clock } from '../lib/clock.js';
+import { type Clock, epochMs } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { KeyRing } from '../lib/secrets.js';
 import type { TokenVerifier } from './token-verifier-contract.js';
@@ -94,7 +94,8 @@ export async function createAuthorizationServer(
       db,
       keys,
       jwks,
-      adapter: sqlAdapterFactory(db, new Sealer(keys, 'oauth-client-secrets')),
+      adapter: sqlAdapterFactory(db, new Sealer(keys, 'oauth-client-secrets'), clock),
+      clock,
       fetch: metadataFetch(options.metadataFetch),
     }),
   );
@@ -115,6 +116,7 @@ export async function createAuthorizationServer(
   installRefreshGrace(provider, {
     db,
     sealer: new Sealer(keys, 'oauth-refresh-replays'),
+    clock,
     graceMs: config.oauth.refreshGraceSeconds * 1000,
     onReuse: (ctx, grantId) =>
       auditGrant(audit, grantId, {
@@ -128,7 +130,7 @@ export async function createAuthorizationServer(
   provider.use(introspectionFromConnection(db));
   installAuditHooks(provider, audit);
   const purge = setInterval(() => {
-    purgeExpired(db).catch((error: unknown) => {
+    purgeExpired(db, epochMs(clock)).catch((error: unknown) => {
       logger.debug({ err: error }, 'purge of expired authorization state failed');
     });
   }, 10 * 60_000);

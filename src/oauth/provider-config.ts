@@ -2,6 +2,7 @@ import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import { type Adapter, type KoaContextWithOIDC, errors, interactionPolicy } from 'oidc-provider';
 import { ALL_SCOPES } from '../domain/scopes.js';
+import { type Clock, epochSeconds } from '../lib/clock.js';
 import type { KeyRing } from '../lib/secrets.js';
 import { accountsRepository } from '../store/accounts-repository.js';
 import type { Database } from '../store/schema.js';
@@ -15,6 +16,7 @@ export interface ProviderSettings {
   readonly keys: KeyRing;
   readonly jwks: { keys: JWK[] };
   readonly adapter: (model: string) => Adapter;
+  readonly clock: Clock;
   /** The fetch used for Client ID Metadata Documents (SSRF-hardened; tests inject a fixture-aware one). */
   readonly fetch: (url: string, options: RequestInit) => Promise<Response>;
 }
@@ -23,10 +25,7 @@ export const ACCESS_TOKEN_TTL_S = 3600;
 const DAY_S = 86_400;
 
 /** Seconds a new refresh token may live: 30 days idle, capped at 90 days after the family began. */
-export function refreshTokenTtl(
-  familyStartedAt: number | undefined,
-  now = Math.floor(Date.now() / 1000),
-): number {
+export function refreshTokenTtl(familyStartedAt: number | undefined, now: number): number {
   const absoluteEnd = (familyStartedAt ?? now) + 90 * DAY_S;
   return Math.max(1, Math.min(30 * DAY_S, absoluteEnd - now));
 }
@@ -133,7 +132,8 @@ export function providerConfiguration(settings: ProviderSettings): Record<string
       Session: 14 * DAY_S,
       // Each rotated refresh token lives 30 days idle, never past 90 days from the first one
       // (security-targets.md §1); the connection then needs a new sign-in.
-      RefreshToken: (_ctx: unknown, token: { iiat?: number }) => refreshTokenTtl(token.iiat),
+      RefreshToken: (_ctx: unknown, token: { iiat?: number }) =>
+        refreshTokenTtl(token.iiat, epochSeconds(settings.clock)),
       Grant: 365 * DAY_S,
     },
     rotateRefreshToken: true,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { errors, type KoaContextWithOIDC, type Provider } from 'oidc-provider';
+import { type Clock, epochMs } from '../lib/clock.js';
 import { sha256 } from '../lib/secrets.js';
 import type { Database } from '../store/schema.js';
 import { type GrantHandler, wrapGrantHandler } from './engine-grant-handler.js';
@@ -8,6 +9,8 @@ import type { Sealer } from './sealed.js';
 export interface RefreshGraceOptions {
   readonly db: Kysely<Database>;
   readonly sealer: Sealer;
+  /** The clock the storage adapter stamps `consumed_at` with. */
+  readonly clock: Clock;
   /** G: how long a just-rotated refresh token may be presented again (0 = strict rotation). */
   readonly graceMs: number;
   /** Called when a consumed refresh token comes back after G (the engine then revokes the family). */
@@ -33,7 +36,7 @@ export function installRefreshGrace(provider: Provider, options: RefreshGraceOpt
 }
 
 function withGrace(engine: GrantHandler, options: RefreshGraceOptions): GrantHandler {
-  const { db, sealer, graceMs } = options;
+  const { db, sealer, graceMs, clock } = options;
   return async (ctx) => {
     const presented = ctx.oidc?.params?.refresh_token;
     const clientId = ctx.oidc?.client?.clientId;
@@ -47,8 +50,8 @@ function withGrace(engine: GrantHandler, options: RefreshGraceOptions): GrantHan
       .executeTakeFirst();
 
     if (parent?.consumed_at != null && issuedTo(parent.payload) === clientId) {
-      // Same clock as the adapter's consumed_at (wall time in ms).
-      const age = Date.now() - parent.consumed_at;
+      // Same clock as the adapter's consumed_at (ms).
+      const age = epochMs(clock) - parent.consumed_at;
       if (age <= graceMs) {
         const replay = await liveReplay(db, parentHash);
         if (replay === undefined) throw new errors.InvalidGrant('refresh token is being rotated; retry');
@@ -67,7 +70,7 @@ function withGrace(engine: GrantHandler, options: RefreshGraceOptions): GrantHan
           parent_hash: parentHash,
           child_hash: sha256(issued),
           sealed_response: sealer.seal(JSON.stringify(ctx.body)),
-          created_at: Date.now(),
+          created_at: epochMs(clock),
         })
         .onConflict((oc) => oc.column('parent_hash').doNothing())
         .execute();

@@ -1,6 +1,7 @@
 import { pruneRateLimits } from '../store/rate-limits.js';
 import type { Kysely } from 'kysely';
 import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
+import { type Clock, epochMs } from '../lib/clock.js';
 import { sha256 } from '../lib/secrets.js';
 import type { Database } from '../store/schema.js';
 import type { Sealer } from './sealed.js';
@@ -38,7 +39,7 @@ export async function markClientUsed(db: Kysely<Database>, clientId: string): Pr
 }
 
 /** Deletes what has expired (tokens, codes, sessions, unused clients, sign-in codes, grace replays, limit windows). */
-export async function purgeExpired(db: Kysely<Database>, now = Date.now()): Promise<void> {
+export async function purgeExpired(db: Kysely<Database>, now: number): Promise<void> {
   await db.deleteFrom('oauth_models').where('expires_at', '<', now).execute();
   await db
     .deleteFrom('oauth_refresh_replays')
@@ -60,11 +61,11 @@ export function storedId(model: string, id: string): string {
  * SQLite and PostgreSQL. `consume` is a conditional UPDATE that fails when another request got
  * there first, so one code or refresh token can be redeemed exactly once under any concurrency.
  */
-export function sqlAdapterFactory(db: Kysely<Database>, clientSecrets: Sealer) {
+export function sqlAdapterFactory(db: Kysely<Database>, clientSecrets: Sealer, clock: Clock) {
   return (model: string): Adapter => {
     const hashed = HASHED.has(model);
     const key = (id: string) => storedId(model, id);
-    const live = () => Date.now();
+    const live = () => epochMs(clock);
 
     const payloadOf = (row: { payload: string }) => JSON.parse(row.payload) as AdapterPayload;
     const decode = (
@@ -124,7 +125,7 @@ export function sqlAdapterFactory(db: Kysely<Database>, clientSecrets: Sealer) {
             ...values,
             expires_at: expiresAt,
             consumed_at: null,
-            created_at: new Date().toISOString(),
+            created_at: clock.now().toISOString(),
           })
           .onConflict((oc) =>
             oc

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../domain/principal.js';
-import type { Clock } from '../lib/clock.js';
+import { type Clock, epochMs } from '../lib/clock.js';
 import { sha256 } from '../lib/secrets.js';
 import type { TokenVerifier, VerifiedToken } from './token-verifier-contract.js';
 import type { Database } from '../store/schema.js';
@@ -51,9 +51,9 @@ export function storedTokenVerifier(db: Kysely<Database>, issuer: string, clock:
         .executeTakeFirst();
       if (row === undefined) return undefined;
       const payload = JSON.parse(row.payload) as AccessTokenPayload;
-      const nowS = Math.floor(Date.now() / 1000);
-      if (typeof payload.exp !== 'number' || payload.exp <= nowS) return undefined;
-      if (row.expires_at !== null && row.expires_at <= Date.now()) return undefined;
+      const nowMs = epochMs(clock);
+      if (typeof payload.exp !== 'number' || payload.exp * 1000 <= nowMs) return undefined;
+      if (row.expires_at !== null && row.expires_at <= nowMs) return undefined;
       const audiences = Array.isArray(payload.aud)
         ? payload.aud
         : payload.aud === undefined

@@ -154,9 +154,10 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
       let leased = 0;
       try {
         leased = await deliverOnce(options, owner);
-        if (Date.now() - lastHousekeeping > 60_000) {
-          lastHousekeeping = Date.now();
-          await housekeep(options.db, options.clock.now());
+        const now = options.clock.now();
+        if (now.getTime() - lastHousekeeping > 60_000) {
+          lastHousekeeping = now.getTime();
+          await housekeep(options.db, now);
         }
       } catch (error) {
         options.logger.error({ err: error }, 'outbox worker round failed');

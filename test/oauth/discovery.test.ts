@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES } from '../../src/domain/scopes.js';
 import { connectedClient, mcpRequest, register, toolCall, TOOLS_LIST } from './support/flow.js';
+import { epochSeconds } from '../../src/lib/clock.js';
+import { ACCESS_TOKEN_TTL_S } from '../../src/oauth/provider-config.js';
+import { ManualClock } from '../support/clock.js';
 import { startOAuthServer, type OAuthTestServer } from './support/oauth-server.js';
 
 let server: OAuthTestServer;
+const clock = new ManualClock();
 beforeAll(async () => {
-  server = await startOAuthServer({ oauth: { registrationsPerMinute: 1000 } });
+  server = await startOAuthServer({ clock, oauth: { registrationsPerMinute: 1000 } });
 });
 afterAll(() => server.stop());
 
@@ -111,7 +115,15 @@ describe('the MCP endpoint as a resource server', () => {
     expect(response.status).toBe(401);
   });
 
-  it('refuses an expired token', async () => {
+  it('refuses a token once its lifetime has passed on the server clock', async () => {
+    const { tokens } = await connectedClient(server);
+    clock.advance((ACCESS_TOKEN_TTL_S - 1) * 1000);
+    expect((await mcpPost(tokens.body.access_token)).status).toBe(200);
+    clock.advance(1000);
+    expect((await mcpPost(tokens.body.access_token)).status).toBe(401);
+  });
+
+  it('refuses a token whose exp claim has passed', async () => {
     const { tokens } = await connectedClient(server);
     const { sha256 } = await import('../../src/lib/secrets.js');
     const row = await server.runtime.store.db
@@ -122,7 +134,7 @@ describe('the MCP endpoint as a resource server', () => {
       .executeTakeFirstOrThrow();
     const payload = {
       ...(JSON.parse(row.payload) as Record<string, unknown>),
-      exp: Math.floor(Date.now() / 1000) - 1,
+      exp: epochSeconds(clock) - 1,
     };
     await server.runtime.store.db
       .updateTable('oauth_models')

@@ -13,13 +13,16 @@ import {
   mcpRequest,
   TOOLS_LIST,
 } from './support/flow.js';
+import { ManualClock } from '../support/clock.js';
 import { startOAuthServer, type OAuthTestServer } from './support/oauth-server.js';
 import { UserAgent } from './support/user-agent.js';
 
 let server: OAuthTestServer;
 let ua: UserAgent;
+const clock = new ManualClock();
 beforeAll(async () => {
   server = await startOAuthServer({
+    clock,
     oauth: { registrationsPerMinute: 1000 },
     env: { WORKONWARD_MCP_OAUTH_REFRESH_GRACE_SECONDS: '1' },
   });
@@ -162,7 +165,7 @@ describe('refresh token rotation', () => {
     expect(retry.body.access_token).toBe(first.body.access_token);
     expect(retry.headers.get('cache-control')).toContain('no-store');
 
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    clock.advance(1001);
     const reuse = await tokenRequest(server, form);
     expect(reuse.status).toBe(400);
     expect(reuse.body.error).toBe('invalid_grant');

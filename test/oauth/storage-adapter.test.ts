@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { epochMs } from '../../src/lib/clock.js';
 import { KeyRing, sha256 } from '../../src/lib/secrets.js';
 import { addSigningKeySet, loadSigningKeys } from '../../src/oauth/key-store.js';
-import { systemClock } from '../../src/lib/clock.js';
 import { refreshTokenTtl } from '../../src/oauth/provider-config.js';
 import { Sealer } from '../../src/oauth/sealed.js';
 import {
@@ -11,11 +11,12 @@ import {
   UNUSED_CLIENT_TTL_MS,
 } from '../../src/oauth/sql-adapter.js';
 import type { Store } from '../../src/store/open-store.js';
+import { ManualClock } from '../support/clock.js';
 import { availableDialects, createTestStore } from '../support/stores.js';
 
 const dialects = await availableDialects();
 const keys = new KeyRing('ab'.repeat(32));
-const clock = systemClock;
+const clock = new ManualClock();
 
 describe.each(dialects)('the oidc-provider storage adapter (%s)', (dialect) => {
   let store: Store;
@@ -24,7 +25,7 @@ describe.each(dialects)('the oidc-provider storage adapter (%s)', (dialect) => {
   });
   afterAll(() => store.close());
   const adapter = (model: string) =>
-    sqlAdapterFactory(store.db, new Sealer(keys, 'oauth-client-secrets'))(model);
+    sqlAdapterFactory(store.db, new Sealer(keys, 'oauth-client-secrets'), clock)(model);
 
   it('round-trips payloads, stores bearer ids only as SHA-256, and honours expiry', async () => {
     const codes = adapter('AuthorizationCode');
@@ -43,6 +44,15 @@ describe.each(dialects)('the oidc-provider storage adapter (%s)', (dialect) => {
     expect(row.payload).not.toContain('raw-code-value');
     await codes.upsert('expired', { grantId: 'g1' }, -1);
     expect(await codes.find('expired')).toBeUndefined();
+  });
+
+  it('expires rows on the injected clock, not on wall time', async () => {
+    const codes = adapter('AuthorizationCode');
+    await codes.upsert('ticking', { grantId: 'g1' }, 60);
+    clock.advance(59_000);
+    expect(await codes.find('ticking')).toBeDefined();
+    clock.advance(1_000);
+    expect(await codes.find('ticking')).toBeUndefined();
   });
 
   it('consumes exactly once, even under 50 concurrent attempts', async () => {
@@ -91,6 +101,7 @@ describe.each(dialects)('the oidc-provider storage adapter (%s)', (dialect) => {
     const again = await loadSigningKeys(store.db, sealer, clock);
     expect(again.keys.map((k) => k.kid)).toEqual(first.keys.map((k) => k.kid));
     expect(first.keys.map((k) => k.alg).sort()).toEqual(['ES256', 'RS256']);
+    clock.advance(1000);
     await addSigningKeySet(store.db, sealer, clock, false);
     const rotated = await loadSigningKeys(store.db, sealer, clock);
     expect(rotated.keys).toHaveLength(4);
@@ -113,9 +124,9 @@ describe.each(dialects)('the oidc-provider storage adapter (%s)', (dialect) => {
       .where('id', 'in', ['unused', 'used'])
       .execute();
     const unused = rows.find((r) => r.id === 'unused');
-    expect(unused?.expires_at).toBeGreaterThan(Date.now() + UNUSED_CLIENT_TTL_MS - 60_000);
+    expect(unused?.expires_at).toBe(epochMs(clock) + UNUSED_CLIENT_TTL_MS);
     expect(rows.find((r) => r.id === 'used')?.expires_at).toBeNull();
-    await purgeExpired(store.db, Date.now() + UNUSED_CLIENT_TTL_MS + 1000);
+    await purgeExpired(store.db, epochMs(clock) + UNUSED_CLIENT_TTL_MS + 1000);
     expect(await clients.find('unused')).toBeUndefined();
     expect(await clients.find('used')).toBeDefined();
   });

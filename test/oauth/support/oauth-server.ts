@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { Config } from '../../../src/config/config.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { fixedClock } from '../../../src/lib/clock.js';
+import { type Clock, fixedClock } from '../../../src/lib/clock.js';
 import { createLogger, type Logger } from '../../../src/lib/logger.js';
 import type { AuthorizationServerOptions } from '../../../src/oauth/authorization-server.js';
 import { startRuntime, type Runtime } from '../../../src/runtime.js';
@@ -41,6 +41,8 @@ export async function startOAuthServer(
     logger?: Logger;
     /** Announce an https issuer (as behind a TLS proxy) while the test talks plain http to `url`. */
     httpsIssuer?: boolean;
+    /** The injected clock (default: fixed at TEST_NOW); pass a manual clock to move time. */
+    clock?: Clock;
     /** Serve an existing database (a second instance of one deployment); its owner disposes of it. */
     databaseUrl?: string;
   } = {},
@@ -62,7 +64,7 @@ export async function startOAuthServer(
     ...options.env,
   });
   const runtime = await startRuntime(config, {
-    clock: fixedClock(TEST_NOW),
+    clock: options.clock ?? fixedClock(TEST_NOW),
     logger: options.logger ?? createLogger(process.env.TEST_LOG ?? 'silent'),
   });
   // Suites sign the same demo users in many times; the per-address limit is tested on its own.
