@@ -38,7 +38,9 @@ describe('recipient allowlist against bypass attempts', () => {
     expect(Object.keys(BYPASS_VECTORS)).toHaveLength(10);
   });
 
-  it('lets 0 vectors through to anything but a gitdate.ink address, each within 10 ms', () => {
+  // The time bound guards against catastrophic backtracking in the parser (seconds to hours on a
+  // hostile vector), not speed: linear parsing takes microseconds, so 1 s holds on a loaded machine.
+  it('lets 0 vectors through to anything but a gitdate.ink address, none backtracking (each within 1 s)', () => {
     const bypasses: string[] = [];
     let slowest = 0;
     for (const { category, input } of vectors) {
@@ -50,7 +52,7 @@ describe('recipient allowlist against bypass attempts', () => {
       if (!verdict.allowed) expect(verdict.reason, JSON.stringify(input)).toBeTruthy();
     }
     expect(bypasses).toEqual([]);
-    expect(slowest).toBeLessThan(10);
+    expect(slowest).toBeLessThan(1_000);
   });
 
   it('rejects 0 of the valid controls and canonicalises each exactly', () => {
