@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidInput } from '../domain/errors.js';
+import { unfitInput } from '../lib/nul-text.js';
 import type { ApiOperation } from './api-operation.js';
 
 /** How one operation's path matches and how its query string becomes typed input, compiled once. */
@@ -87,30 +88,9 @@ export function describeIssues(error: z.ZodError, where: string): string {
 /** Deeper than any operation's input goes: refused before anything walks it. */
 const MAX_DEPTH = 32;
 
-/**
- * What makes `value` unfit before any schema sees it: nesting past MAX_DEPTH, or a NUL character
- * (PostgreSQL text cannot hold one) in a string or key. Walked without recursion.
- */
-function unfit(value: unknown, where: string): string | undefined {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: where, depth: 0 }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    if (typeof item.value === 'string') {
-      if (item.value.includes('\u0000')) return `${item.path} contains a NUL character (\\u0000)`;
-      continue;
-    }
-    if (typeof item.value !== 'object' || item.value === null) continue;
-    if (item.depth >= MAX_DEPTH) return `${where} is nested more than ${MAX_DEPTH} levels deep`;
-    for (const [key, child] of Object.entries(item.value)) {
-      if (key.includes('\u0000')) return `a key in ${item.path} contains a NUL character (\\u0000)`;
-      stack.push({ value: child, path: `${item.path}.${key}`, depth: item.depth + 1 });
-    }
-  }
-  return undefined;
-}
-
 /** Parses `value` with `schema`, refusing with the issues as `invalid_input`. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
-  const problem = unfit(value, where);
+  const problem = unfitInput(value, where, MAX_DEPTH);
   if (problem !== undefined)
     throw invalidInput(`${problem}.`, 'Send plain JSON of the documented shape, without control characters.');
   const parsed = schema.safeParse(value);

@@ -16,6 +16,7 @@ import { providerConfiguration } from './provider-config.js';
 import { RateLimiter } from '../domain/limits/rate-limiter.js';
 import { installRefreshGrace } from './refresh-grace.js';
 import { readBodiesOnce } from './request-body.js';
+import { refuseNul } from './refuse-nul.js';
 import { registrationPolicy } from './registration-policy.js';
 import { Sealer } from './sealed.js';
 import { logKeyChange, reconcileSigningKeyChange } from './signing-key-change.js';
@@ -105,6 +106,7 @@ export async function createAuthorizationServer(
   const audit = { db, clock, logger };
   provider.use(pageHeaders);
   provider.use(readBodiesOnce());
+  provider.use(refuseNul);
   provider.use(noRedirectBeforeSignIn);
   provider.use(codeFlowOnly);
   provider.use(advertiseCodeFlowOnly);

@@ -1,5 +1,6 @@
 import type { Principal } from '../domain/principal.js';
 import type { Backend, PortOptions, Ports } from '../ports/ports.js';
+import { refusingNul } from './refuse-nul.js';
 
 /**
  * What the tools are served from, built once at start-up: this deployment (`ports/local`) or
@@ -10,12 +11,19 @@ export type ToolEnvironment = Backend;
 /**
  * What one call runs with: its principal and the ports for it. `crm` is shaped by the
  * principal's scopes (`scopedCrm`) in every adapter: no face can show a field the grant does not
- * cover, because no face holds an unshaped reader.
+ * cover, because no face holds an unshaped reader. Every port refuses a NUL character in any
+ * argument (`refusingNul`), whichever adapter serves it.
  */
 export interface ToolContext extends Ports {
   readonly principal: Principal;
 }
 
 export function toolContext(env: ToolEnvironment, principal: Principal, options?: PortOptions): ToolContext {
-  return { principal, ...env.portsFor(principal, options) };
+  const ports = env.portsFor(principal, options);
+  return {
+    principal,
+    crm: refusingNul(ports.crm),
+    mail: refusingNul(ports.mail),
+    account: refusingNul(ports.account),
+  };
 }

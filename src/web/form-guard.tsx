@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { NUL, NUL_NAME, unfitInput } from '../lib/nul-text.js';
 import { FormRefusedPage, MessagePage } from './sign-in-pages.js';
 
 /** Every page form is a few short fields; 16 KiB is far above the largest (consent, narrow). */
@@ -20,8 +21,9 @@ export function fromOurSite(c: Context, origin: string): boolean {
 /**
  * The edge of every page route, before any body is read: a cross-site POST is refused (403)
  * without reading a byte, and a body over FORM_BODY_LIMIT is refused (413) while it streams in,
- * so no form can make the process buffer more than the limit. The CSRF token is checked after
- * parsing, by the route.
+ * so no form can make the process buffer more than the limit. A NUL character in the path, the
+ * query or a form field is refused (400) before any route looks at it. The CSRF token is checked
+ * after parsing, by the route.
  */
 export function formGuard(issuer: string): MiddlewareHandler {
   const origin = new URL(issuer).origin;
@@ -35,8 +37,36 @@ export function formGuard(issuer: string): MiddlewareHandler {
       ),
   });
   return async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD')
+      return nulInUrl(c.req.url) ? nulRefused(c) : next();
     if (!fromOurSite(c, origin)) return c.html(<FormRefusedPage />, 403, { Connection: 'close' });
-    return limit(c, next);
+    return limit(c, async () => {
+      if (nulInUrl(c.req.url) || (await nulInForm(c))) c.res = await nulRefused(c);
+      else await next();
+    });
   };
+}
+
+/** A NUL character (`%00`) in the path or the query string (finding 10 of issue 9). */
+function nulInUrl(raw: string): boolean {
+  const url = new URL(raw);
+  if (/%00/.test(url.pathname) || url.pathname.includes(NUL)) return true;
+  return unfitInput([...url.searchParams], 'query') !== undefined;
+}
+
+/** A NUL character in a form field's name or value; the parsed form is kept for the route. */
+async function nulInForm(c: Context): Promise<boolean> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return false;
+  return unfitInput(await c.req.parseBody({ all: true }), 'form') !== undefined;
+}
+
+function nulRefused(c: Context): Response | Promise<Response> {
+  return c.html(
+    <MessagePage
+      title="Bad request"
+      message={`The address or a form field contained ${NUL_NAME}, which no page of ours accepts. Go back and try again without it.`}
+    />,
+    400,
+  );
 }
