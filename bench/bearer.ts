@@ -35,6 +35,9 @@ const config = loadConfig({
   WORKONWARD_MCP_PORT: String(port),
   WORKONWARD_DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`,
   WORKONWARD_LOG_LEVEL: 'silent',
+  // Far above the load, so every call is admitted; each still pays the per-grant count (a read
+  // and a compare-and-set write), as every OAuth tools/call in a deployment does.
+  WORKONWARD_MCP_GRANT_CALLS_PER_MINUTE: '1000000',
 });
 const runtime = await startRuntime(config, { logger: createLogger('silent') });
 const serving = await serveRuntime(runtime);

@@ -11,11 +11,12 @@ import { toolContext } from './tools/tool-context.js';
 /** `/api/v1` over this deployment's store: the tools' use-cases, API keys, audit. */
 export function apiEndpoint(runtime: Runtime) {
   const { store, clock, config, env } = runtime;
-  const perKey = new RateLimiter(store.db, clock, {
-    name: 'api-calls-per-key',
-    limit: config.api.ratePerMinute,
-    windowMs: 60_000,
-  });
+  const perKey = new RateLimiter(
+    store.db,
+    clock,
+    { name: 'api-calls-per-key', limit: config.api.ratePerMinute, windowMs: 60_000 },
+    runtime.metrics,
+  );
   return createApiHandler({
     operations: API_OPERATIONS,
     verifyKey: storedApiKeyVerifier(store.db, clock),

@@ -1,6 +1,7 @@
 import type { Config } from './config/config.js';
 import { CursorCodec } from './domain/crm/cursor.js';
 import { loadDemoData } from './domain/demo/load-demo.js';
+import { type AdmitToolCall, grantCallLimit } from './domain/limits/grant-call-limit.js';
 import type { Principal } from './domain/principal.js';
 import { ALL_SCOPES } from './domain/scopes.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -40,6 +41,8 @@ export interface Runtime {
   readonly env: ToolEnvironment;
   /** This deployment's own email use-cases (its outbox and policy). */
   readonly mailDeps: MailDeps;
+  /** The per-grant tool-call limit, called by the MCP core before every tool runs. */
+  readonly admitToolCall: AdmitToolCall;
   readonly surface: McpSurface;
   /** Delivers mail now: SMTP when configured, otherwise the dev mailbox. */
   readonly mail: MailSender;
@@ -111,6 +114,7 @@ export async function startRuntime(
     keys,
     env,
     mailDeps: mailRuntime.deps,
+    admitToolCall: grantCallLimit(store.db, clock, config.http.grantCallsPerMinute, metrics),
     surface: {
       tools,
       catalog: new ToolCatalog(tools),
@@ -168,6 +172,7 @@ export function buildServerFor(runtime: Runtime, fallbackPrincipal?: Principal) 
     surface: runtime.surface,
     version: VERSION,
     reportInternal: runtime.reportInternal,
+    admitToolCall: runtime.admitToolCall,
     ...(fallbackPrincipal !== undefined && { fallbackPrincipal }),
   });
 }

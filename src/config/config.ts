@@ -16,6 +16,8 @@ export interface Config {
     readonly behindProxy: boolean;
     /** SIGTERM: milliseconds of 503 on /readyz before the listener closes. */
     readonly drainMs: number;
+    /** MCP tool calls per OAuth grant per sliding minute. */
+    readonly grantCallsPerMinute: number;
   };
   readonly store: {
     readonly dataDir: string;
@@ -46,6 +48,8 @@ export interface Config {
     readonly batchMax: number;
     readonly idempotencyHours: number;
     readonly ratePerMinute: number;
+    /** Undefined: no hourly quota. */
+    readonly quotaPerHour: number | undefined;
     readonly quotaPerDay: number;
     readonly maxAttempts: number;
     readonly retryBaseMs: number;

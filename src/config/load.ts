@@ -118,6 +118,7 @@ function assemble(v: Parsed, problems: string[], raw: Record<string, string | un
       maxBodyBytes: v.WORKONWARD_MCP_MAX_BODY_BYTES,
       behindProxy: v.WORKONWARD_MCP_BEHIND_PROXY,
       drainMs: v.WORKONWARD_MCP_DRAIN_MS,
+      grantCallsPerMinute: v.WORKONWARD_MCP_GRANT_CALLS_PER_MINUTE,
     },
     store: {
       dataDir,
@@ -143,6 +144,7 @@ function assemble(v: Parsed, problems: string[], raw: Record<string, string | un
       batchMax: v.WORKONWARD_MAIL_BATCH_MAX,
       idempotencyHours: v.WORKONWARD_MAIL_IDEMPOTENCY_HOURS,
       ratePerMinute: v.WORKONWARD_MAIL_RATE_PER_MINUTE,
+      quotaPerHour: v.WORKONWARD_MAIL_QUOTA_PER_HOUR,
       quotaPerDay: v.WORKONWARD_MAIL_QUOTA_PER_DAY,
       maxAttempts: v.WORKONWARD_MAIL_MAX_ATTEMPTS,
       retryBaseMs: v.WORKONWARD_MAIL_RETRY_BASE_MS,

@@ -107,6 +107,12 @@ export const variables = {
     fix: 'Use a whole number of milliseconds from 0 to 300000, e.g. 3000.',
     example: '3000',
   },
+  WORKONWARD_MCP_GRANT_CALLS_PER_MINUTE: {
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(300),
+    description:
+      'Most MCP tool calls one OAuth grant (connected app) may make in any 60 seconds, counted in the database so the limit holds across every instance; more are refused with a `rate_limited` tool error naming the limit and the seconds to wait. Does not apply with `WORKONWARD_MCP_AUTH=none` (no grant).',
+    fix: 'Use a whole number from 1 to 1000000.',
+  },
   WORKONWARD_METRICS_TOKEN: {
     schema: z.string().min(32, 'must be at least 32 characters').optional(),
     description:
@@ -221,6 +227,12 @@ export const variables = {
     description:
       'Most messages one tenant may queue in any 60 seconds (a sliding window, not calendar minutes); more are refused with `rate_limited` and the seconds to wait.',
     fix: 'Use a whole number from 1 to 100000.',
+  },
+  WORKONWARD_MAIL_QUOTA_PER_HOUR: {
+    schema: z.coerce.number().int().min(1).max(10_000_000).optional(),
+    description:
+      'Most messages one tenant may queue in any 60 minutes (a sliding window); more are refused with `rate_limited` and the seconds to wait. Unset: no hourly quota, only the per-minute rate and the 24-hour quota apply.',
+    fix: 'Use a whole number from 1 to 10000000, or leave it unset.',
   },
   WORKONWARD_MAIL_QUOTA_PER_DAY: {
     schema: z.coerce.number().int().min(1).max(10_000_000).default(500),

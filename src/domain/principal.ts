@@ -11,6 +11,8 @@ export interface Principal {
   readonly userId: string | null;
   readonly clientId: string | null;
   readonly scopes: readonly Scope[];
+  /** The OAuth grant (connected app) the token belongs to; per-grant limits count against it. */
+  readonly grantId?: string;
   /** Set when the request came with an API key (`/api/v1`): which key, and whom a front said it acts for. */
   readonly apiKey?: ApiKeyCaller;
 }

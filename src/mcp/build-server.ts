@@ -6,6 +6,7 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { DomainError, invalidInput } from '../domain/errors.js';
+import type { AdmitToolCall } from '../domain/limits/grant-call-limit.js';
 import { type Principal, hasScopes } from '../domain/principal.js';
 import type { Scope } from '../domain/scopes.js';
 import type { PromptDefinition } from '../prompts/define-prompt.js';
@@ -30,6 +31,8 @@ export interface BuildOptions {
   readonly version: string;
   /** Logs an internal fault and returns the reference shown to the client. */
   readonly reportInternal: (error: unknown) => string;
+  /** Counts a tool call against the caller's per-grant limit (throws `rate_limited` past it). */
+  readonly admitToolCall: AdmitToolCall;
   /** The principal on stdio, where there is no per-request authentication. */
   readonly fallbackPrincipal?: Principal;
 }
@@ -82,7 +85,7 @@ async function asProtocol<T>(work: () => Promise<T>, reportInternal: (error: unk
  * scopes even though `tools/list` already hid what the grant does not allow.
  */
 export function buildMcpServer(options: BuildOptions): McpServer {
-  const { env, surface, reportInternal, fallbackPrincipal } = options;
+  const { env, surface, reportInternal, admitToolCall, fallbackPrincipal } = options;
   const server = new McpServer(
     { name: 'workonward-mcp', title: 'BuildWorkPro CRM (workonward-mcp)', version: options.version },
     {
@@ -124,6 +127,7 @@ export function buildMcpServer(options: BuildOptions): McpServer {
         const missing = tool.scopes.filter((scope) => !principal.scopes.includes(scope));
         if (missing.length > 0) return missingScopeError(tool.name, missing);
         try {
+          await admitToolCall(principal);
           const output = await tool.run(args as never, toolContext(env, principal));
           return { content: [{ type: 'text', text: tool.text(output) }], structuredContent: output };
         } catch (error) {

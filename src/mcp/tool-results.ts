@@ -2,6 +2,9 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import { DomainError } from '../domain/errors.js';
 import type { Scope } from '../domain/scopes.js';
 
+/** `_meta` key of a refused tool call's wait in seconds (the MCP twin of HTTP `Retry-After`). */
+export const RETRY_AFTER_META = 'com.buildworkpro/retry_after_seconds';
+
 /** Tool failures are results the model reads (`isError: true`), never protocol errors. */
 export function toolError(
   message: string,
@@ -30,7 +33,13 @@ export function missingScopeError(tool: string, missing: readonly Scope[]): Call
  * to `onInternal` (logged with a reference) and the model sees only the reference, never details.
  */
 export function failureResult(error: unknown, onInternal: (error: unknown) => string): CallToolResult {
-  if (error instanceof DomainError) return toolError(error.message, error.hint);
+  if (error instanceof DomainError)
+    return toolError(
+      error.message,
+      error.hint,
+      // `rate_limited` / `unavailable`: the wait in seconds, for clients that retry by themselves.
+      error.retryAfterSeconds === undefined ? {} : { _meta: { [RETRY_AFTER_META]: error.retryAfterSeconds } },
+    );
   const reference = onInternal(error);
   return toolError(
     `Internal error (reference ${reference}).`,

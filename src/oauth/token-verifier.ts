@@ -70,6 +70,7 @@ export function storedTokenVerifier(db: Kysely<Database>, issuer: string, clock:
         userId: row.user_id,
         clientId: row.client_id,
         scopes: parseScopes(payload.scope).filter((scope) => granted.includes(scope)),
+        grantId: row.grant_id,
       };
       await connections.touch(row.grant_id, clock.now(), row.last_used_at);
       return { principal, expiresAt: payload.exp };

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RefusalObserver } from '../domain/limits/rate-limiter.js';
 import type { Clock } from '../lib/clock.js';
 import { OUTBOX_STATUSES } from '../store/mail-schema.js';
 import type { Database } from '../store/schema.js';
@@ -29,7 +30,7 @@ export interface DeliveryObserver {
  * the shared database at scrape time, so every instance reports the deployment's value (alert
  * on `max`, not `sum`). Built only when `WORKONWARD_METRICS_TOKEN` is set.
  */
-export class Metrics implements DeliveryObserver {
+export class Metrics implements DeliveryObserver, RefusalObserver {
   readonly registry = new Registry();
   private readonly tools: ReadonlySet<string>;
   private readonly http = new Histogram({
@@ -56,6 +57,12 @@ export class Metrics implements DeliveryObserver {
     name: 'workonward_mail_deliveries_total',
     help: 'Outbox delivery attempts recorded by this instance’s worker, by outcome (sent, retry, dead)',
     labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly refusals = new Counter({
+    name: 'workonward_rate_limit_refusals_total',
+    help: 'Calls refused by a rate limit or quota on this instance, by limit (tool calls per grant, API calls per key, mail per tenant)',
+    labelNames: ['limit'],
     registers: [this.registry],
   });
   private readonly outboxDepth = new Gauge({
@@ -96,6 +103,10 @@ export class Metrics implements DeliveryObserver {
 
   observeTokenCheck(accepted: boolean): void {
     this.tokenChecks.inc({ result: accepted ? 'accepted' : 'refused' });
+  }
+
+  refused(limitName: string): void {
+    this.refusals.inc({ limit: limitName });
   }
 
   settled(counts: { sent: number; retried: number; dead: number }): void {

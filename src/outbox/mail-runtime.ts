@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { MailSender } from './mail-sender.js';
+import type { RefusalObserver } from '../domain/limits/rate-limiter.js';
 import type { DeliveryObserver } from '../observability/metrics.js';
 import { renderHeaders } from './outgoing.js';
 import { type OutboxWorker, startOutboxWorker } from './worker.js';
@@ -24,7 +25,7 @@ export function startMailRuntime(options: {
   logger: Logger;
   sender: MailSender;
   /** Counts each round's outcomes (metrics), when set. */
-  metrics?: DeliveryObserver | undefined;
+  metrics?: (DeliveryObserver & RefusalObserver) | undefined;
 }): MailRuntime {
   const { config, store, clock, logger, sender } = options;
   const worker = config.mail.worker
@@ -49,6 +50,7 @@ export function startMailRuntime(options: {
     policy: options.policy,
     logger,
     renderHeaders,
+    limitObserver: options.metrics,
     onQueued: () => worker?.kick(),
   };
   return { deps, worker };

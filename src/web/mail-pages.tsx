@@ -1,3 +1,4 @@
+import type { SendingUsage } from '../domain/mail/sending-limits.js';
 import { Layout } from './layout.js';
 
 interface SignedIn {
@@ -73,14 +74,50 @@ export function AuditLogPage(
   );
 }
 
+/** The tenant's sending limits and how much of each the last window used (shared by every instance). */
+function SendingLimits(props: { readonly usage: readonly SendingUsage[] }) {
+  return (
+    <table aria-label="Sending limits">
+      <caption>Sending limits (messages queued, across every instance)</caption>
+      <thead>
+        <tr>
+          <th scope="col">Window</th>
+          <th scope="col">Used</th>
+          <th scope="col">Limit</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.usage.map((u) => (
+          <tr class={u.used >= u.limit ? 'error' : undefined}>
+            <td>{WINDOW_NAMES[u.windowMs] ?? `${u.windowMs / 1000} s`}</td>
+            <td>{u.used}</td>
+            <td>{u.limit}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const WINDOW_NAMES: Record<number, string> = {
+  60_000: 'last minute',
+  3_600_000: 'last hour',
+  86_400_000: 'last 24 hours',
+};
+
 /** Settings → Outbox: queued and recent messages, with Cancel (before sending) and Retry (failed or dead). */
 export function OutboxPage(
-  props: SignedIn & { readonly messages: readonly OutboxView[]; readonly canManage: boolean },
+  props: SignedIn & {
+    readonly messages: readonly OutboxView[];
+    readonly usage: readonly SendingUsage[];
+    readonly canManage: boolean;
+  },
 ) {
   const csrf = props.user.csrf;
   return (
     <Layout title="Outbox" signedIn={props.user} devMailbox={props.devMailbox}>
       <p>Settings → Outbox for {props.tenantName}: mail queued by the email tools, newest first.</p>
+      <SendingLimits usage={props.usage} />
       {props.messages.length === 0 && <p class="card">The outbox is empty.</p>}
       {props.messages.map((m) => (
         <section class="card" aria-label={`${m.subject} (${m.status})`}>

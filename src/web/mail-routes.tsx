@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import { listAudit } from '../domain/audit/audit-log.js';
 import { DomainError } from '../domain/errors.js';
 import { cancelOutboxMessage, outboxPage, retryOutboxMessage } from '../domain/mail/outbox-admin.js';
+import { sendingUsage } from '../domain/mail/sending-limits.js';
 import { AuditLogPage, OutboxPage } from './mail-pages.js';
 import { FormRefusedPage, MessagePage } from './sign-in-pages.js';
 import type { WebDeps } from './web-deps.js';
@@ -36,8 +37,11 @@ export function mailRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
   app.get('/settings/outbox', async (c) => {
     const who = await manager(c);
     if (who.view === undefined) return who.response;
-    const messages = await outboxPage(db, who.tenantId, { limit: PAGE, dryRun: deps.config.mail.dryRun });
-    return c.html(<OutboxPage {...who.view} messages={messages} canManage />);
+    const [messages, usage] = await Promise.all([
+      outboxPage(db, who.tenantId, { limit: PAGE, dryRun: deps.config.mail.dryRun }),
+      sendingUsage(db, clock, deps.config.mail, who.tenantId),
+    ]);
+    return c.html(<OutboxPage {...who.view} messages={messages} usage={usage} canManage />);
   });
 
   for (const action of ['cancel', 'retry'] as const)

@@ -36,6 +36,7 @@ describe('backup and restore on SQLite', () => {
         WORKONWARD_MAIL_WORKER: '0',
         WORKONWARD_MAIL_RATE_PER_MINUTE: '100000',
         WORKONWARD_MAIL_QUOTA_PER_DAY: '100000',
+        WORKONWARD_MCP_GRANT_CALLS_PER_MINUTE: '100000',
       },
     });
   });

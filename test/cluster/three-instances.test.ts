@@ -33,6 +33,8 @@ beforeAll(async () => {
       WORKONWARD_MAIL_FROM: 'PING8 <mail@gitdate.ink>',
       WORKONWARD_MAIL_RATE_PER_MINUTE: '100000',
       WORKONWARD_MAIL_QUOTA_PER_DAY: '100000',
+      // The load generator's clients share grants; the per-grant limit is tested on its own.
+      WORKONWARD_MCP_GRANT_CALLS_PER_MINUTE: '100000',
       WORKONWARD_MAIL_POLL_MS: '50',
       // Short, so a killed worker's rows are re-leased within the test; long enough that no
       // live round outlasts its lease on a loaded two-core machine (SMTP silence timeout: 2.5 s).

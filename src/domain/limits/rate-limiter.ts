@@ -19,6 +19,11 @@ export type RateDecision =
       readonly retryAfterSeconds: number | null;
     };
 
+/** Told about each refusal (metrics count them by limit name). */
+export interface RefusalObserver {
+  refused(limitName: string): void;
+}
+
 /**
  * The one rate-limit mechanism: counted in the store, so every instance on one database shares
  * each count (security-targets.md: a limit must hold across instances), and sliding (see
@@ -30,6 +35,7 @@ export class RateLimiter {
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     readonly limit: RateLimit,
+    private readonly observer?: RefusalObserver,
   ) {}
 
   /**
@@ -55,7 +61,13 @@ export class RateLimiter {
   /** Whether `units` more events would be allowed now (records nothing). */
   async check(key: string, units = 1): Promise<RateDecision> {
     const { slices } = await readWindow(this.db, this.keyOf(key));
-    return this.decided(admit(slices, this.limit, this.clock.now().getTime(), units));
+    return this.decided(admit(slices, this.limit, this.clock.now().getTime(), units), false);
+  }
+
+  /** Units counted for `key` in the window now (what a status page shows); records nothing. */
+  async used(key: string): Promise<number> {
+    const decision = await this.check(key, 0);
+    return decision.allowed ? this.limit.limit - decision.remaining : this.limit.limit;
   }
 
   private async takeLocked(tx: Transaction<Database>, stored: string, units: number) {
@@ -66,8 +78,10 @@ export class RateLimiter {
     return this.decided(decision);
   }
 
-  private decided(decision: WindowDecision): RateDecision {
+  /** `taken`: the decision refused a take (counted as a refusal), not a mere check. */
+  private decided(decision: WindowDecision, taken = true): RateDecision {
     if (decision.allowed) return { allowed: true, remaining: decision.remaining };
+    if (taken) this.observer?.refused(this.limit.name);
     const ms = decision.retryAfterMs;
     return {
       allowed: false,

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Database } from '../../store/schema.js';
+import type { RefusalObserver } from '../limits/rate-limiter.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { Principal } from '../principal.js';
 import type { CanonicalMessage } from './message.js';
@@ -18,6 +19,8 @@ export interface MailDeps {
     message: CanonicalMessage,
     envelopeTo: readonly string[],
   ) => Promise<Record<string, string>>;
+  /** Told of each refusal by a sending limit (metrics), when set. */
+  readonly limitObserver?: RefusalObserver | undefined;
   /** Called after mail was queued (wakes the outbox worker). */
   readonly onQueued?: () => void;
 }

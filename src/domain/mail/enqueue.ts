@@ -1,16 +1,14 @@
-import type { Transaction } from 'kysely';
 import { newId, newSecretToken } from '../../lib/ids.js';
 import { completeIdempotencyKey, type ClaimRequest } from '../../store/mail-idempotency.js';
 import { insertOutbox } from '../../store/mail-outbox.js';
 import type { MailOutboxRow } from '../../store/mail-schema.js';
-import type { Database } from '../../store/schema.js';
-import { DomainError, rateLimited } from '../errors.js';
-import { RateLimiter } from '../limits/rate-limiter.js';
+import { DomainError } from '../errors.js';
 import type { Principal } from '../principal.js';
 import { auditEmail, type MailDeps } from './deps.js';
 import { maskAddresses } from './mask.js';
 import type { CheckedMessage } from './message.js';
 import { bodyHash } from './preview.js';
+import { takeSendingLimits } from './sending-limits.js';
 import type { SendRequest } from './send.js';
 
 export interface SendOutcome {
@@ -36,37 +34,6 @@ export const DRY_RUN_NOTE =
   'DRY RUN: nothing was queued and nothing will be sent, because the server runs with WORKONWARD_MCP_DRY_RUN=1. The message was fully checked and recorded in the audit log. The operator must set WORKONWARD_MCP_DRY_RUN=0 and restart for real sends; the same idempotency_key will then send for real (dry runs do not use up keys).';
 const QUEUED_NOTE =
   'Queued for delivery: the outbox worker sends it shortly (retrying on failure). Call get_send_status with the message_id or idempotency_key to see when it is sent. Repeating this call with the same idempotency_key and arguments returns this result again and sends nothing more.';
-
-/**
- * The tenant's sending limits, sliding windows counted inside the enqueue transaction: a refusal
- * rolls back everything the transaction wrote, and a failed commit gives the units back.
- */
-async function takeSendingLimits(
-  tx: Transaction<Database>,
-  deps: MailDeps,
-  tenantId: string,
-  count: number,
-): Promise<void> {
-  const limits = [
-    {
-      name: 'mail-per-minute',
-      limit: deps.policy.ratePerMinute,
-      windowMs: 60_000,
-      hint: 'Wait as long as it says and call again with the same idempotency_key; do not split the send to get around the limit.',
-    },
-    {
-      name: 'mail-per-day',
-      limit: deps.policy.quotaPerDay,
-      windowMs: 86_400_000,
-      hint: 'Tell the user the email quota for the last 24 hours is used up and when it frees up; the operator can raise WORKONWARD_MAIL_QUOTA_PER_DAY.',
-    },
-  ];
-  for (const { hint, ...limit } of limits) {
-    const decision = await new RateLimiter(deps.db, deps.clock, limit).take(tenantId, count, tx);
-    if (!decision.allowed)
-      throw rateLimited(decision, 'queuing email for this tenant', `${hint} Nothing was sent.`);
-  }
-}
 
 /**
  * Writes the accepted messages in ONE transaction: rate-limit counts, outbox rows (or `dry_run`

@@ -16,6 +16,8 @@ export interface MailPolicy {
   /** How long one call holds a key before another call may take it over. */
   readonly claimMs?: number;
   readonly ratePerMinute: number;
+  /** Undefined: no hourly quota. */
+  readonly quotaPerHour?: number | undefined;
   readonly quotaPerDay: number;
 }
 
@@ -52,6 +54,7 @@ export function mailPolicy(mail: Config['mail']): MailPolicy {
     idempotencyMs: mail.idempotencyHours * 3_600_000,
     claimMs: mail.claimMs,
     ratePerMinute: mail.ratePerMinute,
+    quotaPerHour: mail.quotaPerHour,
     quotaPerDay: mail.quotaPerDay,
   };
 }
