@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { ensureFirstTenant } from './domain/accounts/first-run.js';
 import { ALL_SCOPES } from './domain/scopes.js';
 import {
   bearerToken,
@@ -33,6 +34,15 @@ export async function oauthMode(
 ): Promise<OAuthMode> {
   const { config, store, keys, clock, logger, backgroundMail } = runtime;
   const issuer = config.oauth.issuer;
+  if (config.oauth.allowedEmails.length > 0) {
+    // Embedded mode: an empty store gets its first tenant, so listed addresses can sign in at once.
+    const created = await ensureFirstTenant(store.db, clock, config.oauth.firstTenantName);
+    if (created !== undefined)
+      logger.info(
+        { event: 'tenant.first_created', tenant: created.slug },
+        `created the first tenant "${created.name}" (${created.slug}) on an empty store; addresses in WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS join it on their first sign-in`,
+      );
+  }
   const server = await createAuthorizationServer({ config, store, keys, clock, logger }, options);
   const metadataUrl = (resource: string) => protectedResourceMetadataUrl(issuer, resource);
   const scopesOf = new Map(runtime.surface.tools.map((tool) => [tool.name, tool.scopes]));

@@ -34,6 +34,8 @@ export interface Config {
     /** WORKONWARD_MCP_OAUTH_SIGNING_KEY_PREVIOUS: still opens and verifies what it made. */
     readonly previousSigningKey: string | undefined;
     readonly allowedEmails: readonly string[];
+    /** WORKONWARD_TENANT_NAME, else the issuer's host: the tenant an empty store gets at first start. */
+    readonly firstTenantName: string;
     /** Refresh-token reuse grace window (A12), 0–60 s. */
     readonly refreshGraceSeconds: number;
   };

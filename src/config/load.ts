@@ -131,6 +131,7 @@ function assemble(v: Parsed, problems: string[], raw: Record<string, string | un
       signingKey: v.WORKONWARD_MCP_OAUTH_SIGNING_KEY,
       previousSigningKey: v.WORKONWARD_MCP_OAUTH_SIGNING_KEY_PREVIOUS,
       allowedEmails: v.WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS,
+      firstTenantName: v.WORKONWARD_TENANT_NAME ?? issuerUrl.hostname,
       refreshGraceSeconds: v.WORKONWARD_MCP_OAUTH_REFRESH_GRACE_SECONDS,
     },
     mail: {

@@ -175,6 +175,19 @@ export const variables = {
     fix: 'List addresses or `@domain` entries separated by commas.',
     example: 'you@gitdate.ink,@buildworkpro.com',
   },
+  WORKONWARD_TENANT_NAME: {
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .max(80)
+      .regex(/^[^\r\n<>"]+$/, 'must be one line without <, > or "')
+      .optional(),
+    description:
+      "Name of the first tenant, which the server creates on an empty store (WORKONWARD_MCP_AUTH=oauth with WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS set) so the listed addresses can sign in on the first start without any CLI step. Default: the issuer's host.",
+    fix: 'Use a short one-line name, e.g. `PING8`.',
+    example: 'PING8',
+  },
   WORKONWARD_MCP_OAUTH_REFRESH_GRACE_SECONDS: {
     schema: z.coerce.number().int().min(0).max(60).default(10),
     description:

@@ -13,20 +13,88 @@ export function normalizeEmail(value: unknown): string | undefined {
   return /^[^\s@<>(),;:"\\]{1,64}@[a-z0-9.-]{1,253}\.[a-z0-9-]{2,63}$/.test(email) ? email : undefined;
 }
 
-/** WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS: exact addresses and `@domain` entries (whole domain only). */
-export function emailAllowed(config: Config, email: string): boolean {
+/** How `email` is allowed: listed exactly, through an `@domain` entry, or not at all. */
+export function allowedBy(config: Config, email: string): 'address' | 'domain' | undefined {
   const entries = config.oauth.allowedEmails.map((e) => e.trim().toLowerCase());
   const effective = entries.length === 0 && config.env === 'development' ? DEMO_ADDRESSES : entries;
   const domain = email.slice(email.lastIndexOf('@'));
-  return effective.some((entry) => (entry.startsWith('@') ? entry === domain : entry === email));
+  if (effective.includes(email)) return 'address';
+  return effective.some((entry) => entry.startsWith('@') && entry === domain) ? 'domain' : undefined;
 }
 
-/** Who may sign in: allowed by configuration AND a known user with at least one tenant. */
-export async function signInUser(config: Config, db: Kysely<Database>, email: string) {
-  if (!emailAllowed(config, email)) return undefined;
+export function emailAllowed(config: Config, email: string): boolean {
+  return allowedBy(config, email) !== undefined;
+}
+
+/** Why a sign-in was refused, with the operator's fix: logged (address masked) and audited. */
+export interface SignInRefusal {
+  readonly allowed: false;
+  /** Stable and short: the audit reason and the refusal metric's label. */
+  readonly code: 'address not allowed' | 'no tenant for the address';
+  readonly reason: string;
+  readonly fix: string;
+  /** The tenant whose audit log records the refusal: the only tenant, when there is one. */
+  readonly auditTenantId: string | null;
+}
+
+export interface SignInAdmission {
+  readonly allowed: true;
+  /** Undefined until the first sign-in creates the user. */
+  readonly userId: string | undefined;
+  /** Set when the first sign-in makes the address a member of the deployment's only tenant. */
+  readonly join: { readonly tenantId: string; readonly role: 'owner' | 'member' } | undefined;
+  readonly auditTenantId: string | null;
+}
+
+/**
+ * Who may sign in: an address allowed by WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS that is a member of a
+ * tenant, or, on its first sign-in, joins the deployment's only tenant (an exact address as owner,
+ * an `@domain` entry as member). With several tenants, an unknown address needs `user add`.
+ */
+export async function decideSignIn(
+  config: Config,
+  db: Kysely<Database>,
+  email: string,
+): Promise<SignInAdmission | SignInRefusal> {
   const accounts = accountsRepository(db);
+  const tenants = await accounts.listTenants();
+  const only = tenants.length === 1 ? (tenants[0]?.id ?? null) : null;
+  const how = allowedBy(config, email);
+  if (how === undefined)
+    return {
+      allowed: false,
+      code: 'address not allowed',
+      reason: 'the address is not in WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS',
+      fix: 'add the exact address (or its @domain) to WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS and restart',
+      auditTenantId: only,
+    };
   const user = await accounts.findUserByEmail(email);
-  if (user === undefined) return undefined;
-  const memberships = await accounts.membershipsOfUser(user.id);
-  return memberships.length === 0 ? undefined : user;
+  const memberships = user === undefined ? [] : await accounts.membershipsOfUser(user.id);
+  if (memberships.length > 0)
+    return {
+      allowed: true,
+      userId: user?.id,
+      join: undefined,
+      auditTenantId: memberships[0]?.tenant_id ?? null,
+    };
+  if (only !== null)
+    return {
+      allowed: true,
+      userId: user?.id,
+      join: { tenantId: only, role: how === 'address' ? 'owner' : 'member' },
+      auditTenantId: only,
+    };
+  return {
+    allowed: false,
+    code: 'no tenant for the address',
+    reason:
+      tenants.length === 0
+        ? 'the store holds no tenant'
+        : `the address belongs to none of the ${tenants.length} tenants, and a first sign-in joins a tenant only when exactly one exists`,
+    fix:
+      tenants.length === 0
+        ? 'run `npx workonward-mcp tenant create --slug SLUG --name NAME`, then `npx workonward-mcp user add --email EMAIL --tenant SLUG`'
+        : 'run `npx workonward-mcp user add --email EMAIL --tenant SLUG`',
+    auditTenantId: null,
+  };
 }

@@ -2,7 +2,9 @@ import type { Hono } from 'hono';
 import { appendAudit } from '../domain/audit/audit-log.js';
 import { RateLimiter } from '../domain/limits/rate-limiter.js';
 import { CodePage, EmailPage, MessagePage } from './sign-in-pages.js';
-import { normalizeEmail, signInUser } from './sign-in-policy.js';
+import { joinOnFirstSignIn } from '../domain/accounts/first-run.js';
+import { sendSignInCode } from './sign-in-code-mail.js';
+import { decideSignIn, normalizeEmail } from './sign-in-policy.js';
 import type { WebDeps } from './web-deps.js';
 import { formOf, only, safeNext, single, type WebKit } from './web-kit.js';
 
@@ -55,22 +57,7 @@ export function signInRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     // Every address costs the request the same two counter updates; who may sign in is decided,
     // and the code issued and mailed, only after the answer (status, page and time alike).
     const limited = !(await perAddress.take(email)).allowed || !(await perIp.take(ip)).allowed;
-    deps.backgroundMail.enqueue(async () => {
-      const user = limited ? undefined : await signInUser(config, db, email);
-      if (user !== undefined) {
-        const code = await kit.codes.issue(email);
-        await deps.signInMail(email, code);
-      }
-      await appendAudit(db, clock, {
-        tenantId: null,
-        userId: user?.id ?? null,
-        clientId: null,
-        action: 'web.sign_in_code',
-        decision: user === undefined ? 'denied' : 'sent',
-        reason: limited ? 'rate limited' : user === undefined ? 'address not allowed or unknown' : null,
-        details: { domain: email.slice(email.indexOf('@') + 1) },
-      });
-    });
+    deps.backgroundMail.enqueue(() => sendSignInCode(deps, kit, email, limited ? 'limited' : undefined));
     return c.html(
       <CodePage csrf={kit.csrf.token(c)} next={next} email={email} devMailbox={kit.devMailbox} />,
     );
@@ -82,17 +69,32 @@ export function signInRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     const next = safeNext(single(form.next));
     const email = normalizeEmail(single(form.email)) ?? '';
     const code = (single(form.code) ?? '').replace(/\s+/g, '');
-    const user = email === '' ? undefined : await signInUser(config, db, email);
-    const redeemed = user !== undefined && (await kit.codes.redeem(email, code));
+    const decision = email === '' ? undefined : await decideSignIn(config, db, email);
+    const redeemed = decision?.allowed === true && (await kit.codes.redeem(email, code));
+    // The first sign-in of an allowed address on a deployment with one tenant joins it (issue 7 item 3).
+    const userId =
+      redeemed && decision.join !== undefined
+        ? await joinOnFirstSignIn(db, clock, { email, ...decision.join })
+        : redeemed
+          ? decision.userId
+          : undefined;
     await appendAudit(db, clock, {
-      tenantId: null,
-      userId: user?.id ?? null,
+      tenantId: decision?.auditTenantId ?? null,
+      userId: userId ?? null,
       clientId: null,
       action: 'web.sign_in',
-      decision: redeemed ? 'allowed' : 'denied',
-      reason: redeemed ? null : 'wrong, expired or used code',
+      decision: userId !== undefined ? 'allowed' : 'denied',
+      reason: userId !== undefined ? null : 'wrong, expired or used code',
+      details: {
+        domain: email.slice(email.indexOf('@') + 1),
+        ...(userId !== undefined &&
+          decision?.allowed === true &&
+          decision.join !== undefined && {
+            joined: decision.join.role,
+          }),
+      },
     });
-    if (user === undefined || !redeemed)
+    if (userId === undefined)
       return c.html(
         <CodePage
           csrf={kit.csrf.token(c)}
@@ -103,7 +105,7 @@ export function signInRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
         />,
         400,
       );
-    await kit.sessions.start(c, user.id, null);
+    await kit.sessions.start(c, userId, null);
     return c.redirect(next, 303);
   });
 

@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../lib/clock.js';
+import { newId } from '../../lib/ids.js';
+import { accountsRepository } from '../../store/accounts-repository.js';
+import type { Database } from '../../store/schema.js';
+
+/** `Gitdate Ink` → `gitdate-ink`; `mcp.gitdate.ink` → `mcp-gitdate-ink`. */
+export function tenantSlugOf(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return slug === '' ? 'workspace' : slug;
+}
+
+/**
+ * The first tenant of a fresh embedded deployment (issue 7 item 3), so an address listed in
+ * WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS can sign in without any CLI step. Created only when the store
+ * holds no tenant; instances starting together insert the same slug and only one row wins.
+ * Returns the tenant when this call created it (the caller logs it, once).
+ */
+export async function ensureFirstTenant(
+  db: Kysely<Database>,
+  clock: Clock,
+  name: string,
+): Promise<{ id: string; slug: string; name: string } | undefined> {
+  const accounts = accountsRepository(db);
+  if ((await accounts.listTenants()).length > 0) return undefined;
+  const tenant = { id: newId(), slug: tenantSlugOf(name), name };
+  const inserted = await db
+    .insertInto('tenants')
+    .values({ ...tenant, created_at: clock.now().toISOString() })
+    .onConflict((oc) => oc.column('slug').doNothing())
+    .executeTakeFirst();
+  return (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n ? tenant : undefined;
+}
+
+/**
+ * Makes `email` a member of `tenantId` on its first sign-in (creating the user when unknown).
+ * Safe under concurrent sign-ins of one address: a lost insert race re-reads the winner's row.
+ */
+export async function joinOnFirstSignIn(
+  db: Kysely<Database>,
+  clock: Clock,
+  input: { email: string; tenantId: string; role: 'owner' | 'member' },
+): Promise<string> {
+  const accounts = accountsRepository(db);
+  const now = clock.now().toISOString();
+  let user = await accounts.findUserByEmail(input.email);
+  if (user === undefined) {
+    const id = newId();
+    await db
+      .insertInto('users')
+      .values({ id, email: input.email, name: input.email.split('@')[0] ?? input.email, created_at: now })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .execute();
+    user = await accounts.findUserByEmail(input.email);
+    if (user === undefined) throw new Error('user row missing after insert');
+  }
+  await db
+    .insertInto('memberships')
+    .values({ tenant_id: input.tenantId, user_id: user.id, role: input.role, created_at: now })
+    .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doNothing())
+    .execute();
+  return user.id;
+}
