@@ -2,15 +2,20 @@
  * `npm run bench [-- --rounds 3 --duration 10 --connections 10 --profile]`
  *
  * autocannon against, in the same run and interleaved round by round:
- *   (a) a raw node:http JSON-RPC echo server (the baseline),
+ *   (a) a raw node:http JSON-RPC echo server (the floor of any Node HTTP server),
+ *   (s) the same work as `projects.list` done by hand (bench/same-work-server.ts: node:http, the
+ *       repository's prepared SQL for a page of 20, the same result shape; the limit for our core),
  *   (b) our server's tools/call `projects.list` (a page of 20),
  *   (c) our server's tools/call `bids.list` {status: negotiation, min_days_in_status: 14},
- * each of (b) and (c) in both protocol eras (2025-11-25 stateless POST; 2026-07-28 with `_meta`
- * and Mcp-Method/Mcp-Name), on a tenant with 10,000 projects and 50,000 bids. Both servers run
- * in child processes; the server's RSS is read from /proc/<pid>/status after every load. Prints
- * medians, ratios to the baseline and the RSS growth from the first round to the last. Prints
- * figures only; it asserts nothing. With --profile the server child runs under --cpu-prof and the
- * top self-time functions are summarised at the end (bench/profile-summary.ts).
+ *   (t) our server's tools/list with every scope,
+ *   (d) (b) and (c) again on a second server in OAuth mode with a Bearer token,
+ * each MCP target in both protocol eras (2025-11-25 stateless POST; 2026-07-28 with `_meta`
+ * and Mcp-Method/Mcp-Name), on a tenant with 10,000 projects and 50,000 bids. Every server runs
+ * in its own child process; after each target's load its RSS is read from /proc/<pid>/status,
+ * then once more after a forced full GC. Prints medians, ratios to the echo and to the same work,
+ * and the RSS growth from the first round to the last. Prints figures only; it asserts nothing.
+ * With --profile the server child runs under --cpu-prof and the top self-time functions are
+ * summarised at the end (bench/profile-summary.ts).
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -45,6 +50,7 @@ mkdirSync(results, { recursive: true });
 interface Ready {
   type: 'ready';
   url: string;
+  token?: string;
 }
 interface Stats {
   type: 'stats';
@@ -120,10 +126,14 @@ if (!existsSync(database)) {
 
 const profileDir = path.join(results, 'profiles');
 if (values.profile) rmSync(profileDir, { recursive: true, force: true });
-const [echo, echoReady] = await start('echo-server.ts', {});
+const [echo, echoReady] = await start('echo-server.ts', {}, ['--expose-gc']);
+const [sameWork, sameWorkReady] = await start('same-work-server.ts', { BENCH_DB: database }, ['--expose-gc']);
 const [server, serverReady] = await start('server-child.ts', { BENCH_DB: database }, [
   '--expose-gc',
   ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+]);
+const [authServer, authReady] = await start('server-child.ts', { BENCH_DB: database, BENCH_AUTH: 'oauth' }, [
+  '--expose-gc',
 ]);
 
 // The comparison checkout is compiled the same way before it is started.
@@ -152,44 +162,90 @@ const META = {
 };
 const PROJECTS = { name: 'projects.list', arguments: { limit: 20 } };
 const BIDS = { name: 'bids.list', arguments: { status: 'negotiation', min_days_in_status: 14 } };
-const legacy = (params: { name: string }) => ({
-  headers: { 'content-type': 'application/json', accept: ACCEPT, 'mcp-protocol-version': '2025-11-25' },
-  body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params }),
+const LIST = { name: '' };
+const bearer = (token: string | undefined): Record<string, string> =>
+  token === undefined ? {} : { authorization: `Bearer ${token}` };
+const legacy = (params: { name: string }, token?: string) => ({
+  headers: {
+    'content-type': 'application/json',
+    accept: ACCEPT,
+    'mcp-protocol-version': '2025-11-25',
+    ...bearer(token),
+  },
+  body: JSON.stringify(
+    params === LIST
+      ? { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }
+      : { jsonrpc: '2.0', id: 1, method: 'tools/call', params },
+  ),
 });
-const modern = (params: { name: string }) => ({
+const modern = (params: { name: string }, token?: string) => ({
   headers: {
     'content-type': 'application/json',
     accept: ACCEPT,
     'mcp-protocol-version': '2026-07-28',
-    'mcp-method': 'tools/call',
-    'mcp-name': params.name,
+    'mcp-method': params === LIST ? 'tools/list' : 'tools/call',
+    ...(params === LIST ? {} : { 'mcp-name': params.name }),
+    ...bearer(token),
   },
-  body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...params, _meta: META } }),
+  body: JSON.stringify(
+    params === LIST
+      ? { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: META } }
+      : { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...params, _meta: META } },
+  ),
 });
 
 interface Target {
   name: string;
   url: string;
+  /** The child process serving it (CPU, RSS and GC are read from it). */
+  child: ChildProcess;
   headers: Record<string, string>;
   body: string;
 }
 const mcpUrl = `${serverReady.url}/mcp`;
+const authUrl = `${authReady.url}/mcp`;
+const token = authReady.token;
+const ECHO = '(a) raw node:http echo';
+const SAME_WORK = '(s) same work by hand';
 const targets: Target[] = [
-  { name: '(a) raw node:http echo', url: echoReady.url, ...legacy(PROJECTS) },
-  { name: '(b) projects.list 2025-11-25', url: mcpUrl, ...legacy(PROJECTS) },
-  { name: '(b) projects.list 2026-07-28', url: mcpUrl, ...modern(PROJECTS) },
-  { name: '(c) bids.list 2025-11-25', url: mcpUrl, ...legacy(BIDS) },
-  { name: '(c) bids.list 2026-07-28', url: mcpUrl, ...modern(BIDS) },
+  { name: ECHO, url: echoReady.url, child: echo, ...legacy(PROJECTS) },
+  { name: SAME_WORK, url: sameWorkReady.url, child: sameWork, ...legacy(PROJECTS) },
+  { name: '(b) projects.list 2025-11-25', url: mcpUrl, child: server, ...legacy(PROJECTS) },
+  { name: '(b) projects.list 2026-07-28', url: mcpUrl, child: server, ...modern(PROJECTS) },
+  { name: '(c) bids.list 2025-11-25', url: mcpUrl, child: server, ...legacy(BIDS) },
+  { name: '(c) bids.list 2026-07-28', url: mcpUrl, child: server, ...modern(BIDS) },
+  { name: '(t) tools/list all scopes 2025-11-25', url: mcpUrl, child: server, ...legacy(LIST) },
+  { name: '(t) tools/list all scopes 2026-07-28', url: mcpUrl, child: server, ...modern(LIST) },
+  {
+    name: '(d) projects.list Bearer 2025-11-25',
+    url: authUrl,
+    child: authServer,
+    ...legacy(PROJECTS, token),
+  },
+  {
+    name: '(d) projects.list Bearer 2026-07-28',
+    url: authUrl,
+    child: authServer,
+    ...modern(PROJECTS, token),
+  },
+  { name: '(d) bids.list Bearer 2025-11-25', url: authUrl, child: authServer, ...legacy(BIDS, token) },
+  { name: '(d) bids.list Bearer 2026-07-28', url: authUrl, child: authServer, ...modern(BIDS, token) },
   ...(compare === undefined
     ? []
-    : [
-        { name: '[before] projects.list 2025-11-25', url: `${compare[1].url}/mcp`, ...legacy(PROJECTS) },
-        { name: '[before] projects.list 2026-07-28', url: `${compare[1].url}/mcp`, ...modern(PROJECTS) },
-        { name: '[before] bids.list 2025-11-25', url: `${compare[1].url}/mcp`, ...legacy(BIDS) },
-        { name: '[before] bids.list 2026-07-28', url: `${compare[1].url}/mcp`, ...modern(BIDS) },
-      ]),
+    : (['2025-11-25', '2026-07-28'] as const).flatMap((era) =>
+        [PROJECTS, BIDS].map((params) => ({
+          name: `[before] ${params.name} ${era}`,
+          url: `${compare[1].url}/mcp`,
+          child: compare[0],
+          ...(era === '2025-11-25' ? legacy(params) : modern(params)),
+        })),
+      )),
 ].filter(
-  (target) => values.only === undefined || target.name.includes(values.only) || target.name.startsWith('(a)'),
+  (target) =>
+    values.only === undefined ||
+    target.name.includes(values.only) ||
+    target.name === ECHO ||
+    target.name === SAME_WORK,
 );
 
 // ---- what a client actually gets back (checked once, before the load)
@@ -201,7 +257,10 @@ for (const target of targets) {
     error?: unknown;
     result?: { isError?: boolean; structuredContent?: Record<string, unknown[]> };
   };
-  const items = Object.values(parsed.result?.structuredContent ?? {}).find(Array.isArray)?.length;
+  const items = (
+    Object.values({ ...parsed.result?.structuredContent, ...parsed.result }).find(Array.isArray) as
+      unknown[] | undefined
+  )?.length;
   const verdict = parsed.error !== undefined || parsed.result?.isError === true ? 'ERROR' : 'ok';
   console.log(
     `${target.name.padEnd(34)} HTTP ${response.status} ${response.headers.get('content-type')} ${text.length} B, ${verdict}${items === undefined ? '' : `, ${items} items`}`,
@@ -217,6 +276,7 @@ interface Sample {
   cpu: number;
   errors: number;
   rss: number;
+  rssAfterGc: number;
 }
 const samples = new Map<string, Sample[]>(targets.map((target) => [target.name, []]));
 /** The server's RSS and heap after each round, once after the load and once after a full GC. */
@@ -236,16 +296,9 @@ async function load(target: Target, seconds: number): Promise<autocannon.Result>
 // Warm-up: JIT, SQLite page cache, pool instances.
 for (const target of targets) await load(target, 2);
 
-const pidOf = (target: Target) =>
-  target.url === echoReady.url
-    ? echo.pid!
-    : target.url.startsWith(serverReady.url)
-      ? server.pid!
-      : compare![0].pid!;
-
 for (let round = 1; round <= rounds; round += 1) {
   for (const target of targets) {
-    const pid = pidOf(target);
+    const pid = target.child.pid!;
     const cpuBefore = cpuMicros(pid);
     const result = await load(target, duration);
     const sample = {
@@ -255,10 +308,11 @@ for (let round = 1; round <= rounds; round += 1) {
       cpu: (cpuMicros(pid) - cpuBefore) / Math.max(result.requests.total, 1),
       errors: result.errors + result.non2xx + result.timeouts,
       rss: rssMb(pid),
+      rssAfterGc: await ask(target.child, true).then(() => rssMb(pid)),
     };
     samples.get(target.name)!.push(sample);
     console.log(
-      `round ${round} ${target.name.padEnd(34)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  CPU ${sample.cpu.toFixed(0)} µs/req  RSS ${sample.rss.toFixed(0)} MB${sample.errors > 0 ? `  ERRORS ${sample.errors}` : ''}`,
+      `round ${round} ${target.name.padEnd(34)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  CPU ${sample.cpu.toFixed(0)} µs/req  RSS ${sample.rss.toFixed(0)} / ${sample.rssAfterGc.toFixed(0)} MB after GC${sample.errors > 0 ? `  ERRORS ${sample.errors}` : ''}`,
     );
   }
   const rss = rssMb(server.pid!);
@@ -276,24 +330,28 @@ const median = (numbers: number[]) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
-const baseline = samples.get(targets[0]!.name)!;
-const baselineRps = median(baseline.map((s) => s.rps));
-const baselineCpu = median(baseline.map((s) => s.cpu));
+const medianOf = (name: string, field: 'rps' | 'cpu') =>
+  median((samples.get(name) ?? []).map((s) => s[field]));
+const echoRps = medianOf(ECHO, 'rps');
+const sameWorkRps = medianOf(SAME_WORK, 'rps');
+const echoCpu = medianOf(ECHO, 'cpu');
+const sameWorkCpu = medianOf(SAME_WORK, 'cpu');
 console.log(
-  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), server and load generator on one machine; load average ${os.loadavg()[0]?.toFixed(1)}`,
+  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), servers and load generator on one machine; load average ${os.loadavg()[0]?.toFixed(1)}`,
 );
 console.log(
-  '| target | req/s | × raw (req/s) | p50 ms | p99 ms | server CPU µs/req | × raw (CPU) | server RSS MB after load |',
+  '| target | req/s | × echo | × same work | p50 ms | p99 ms | server CPU µs/req | × same work (CPU) | RSS MB after load | RSS MB after GC |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const target of targets) {
   const list = samples.get(target.name)!;
   const rps = median(list.map((s) => s.rps));
   const cpu = median(list.map((s) => s.cpu));
   console.log(
-    `| ${target.name} | ${rps.toFixed(0)} | ${(rps / baselineRps).toFixed(3)} | ${median(list.map((s) => s.p50))} | ${median(list.map((s) => s.p99))} | ${cpu.toFixed(0)} | ${(baselineCpu / cpu).toFixed(3)} | ${median(list.map((s) => s.rss)).toFixed(0)} |`,
+    `| ${target.name} | ${rps.toFixed(0)} | ${(rps / echoRps).toFixed(3)} | ${(rps / sameWorkRps).toFixed(3)} | ${median(list.map((s) => s.p50))} | ${median(list.map((s) => s.p99))} | ${cpu.toFixed(0)} | ${(sameWorkCpu / cpu).toFixed(3)} | ${median(list.map((s) => s.rss)).toFixed(0)} | ${median(list.map((s) => s.rssAfterGc)).toFixed(0)} |`,
   );
 }
+console.log(`(echo: ${echoCpu.toFixed(0)} µs of server CPU per request)`);
 const stats = await ask(server, true);
 const first = memoryAfterRound[0]!;
 const last = memoryAfterRound.at(-1)!;
@@ -307,7 +365,9 @@ console.log(
 );
 
 await stop(echo);
+await stop(sameWork);
 await stop(server);
+await stop(authServer);
 if (compare !== undefined) await stop(compare[0]);
 if (values.profile) {
   console.log('\nserver CPU profile, top self time:');

@@ -2,22 +2,44 @@
  * The real server, in its own process so its RSS and CPU profile are its own. Started by
  * bench/run.ts with an IPC channel. With BENCH_GENERATE=1 it writes the benchmark tenant into the
  * SQLite file named by BENCH_DB and exits; otherwise it serves HTTP on an ephemeral loopback port
- * through `serveRuntime` itself (WORKONWARD_MCP_AUTH=none), and answers `stats` (memory, pool size)
- * and `stop` messages.
+ * through `serveRuntime` itself (WORKONWARD_MCP_AUTH=none, or with BENCH_AUTH=oauth the built-in
+ * authorization server and a bearer token minted for the run, sent back in the `ready` message),
+ * and answers `stats` (memory, pool size) and `stop` messages.
  */
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
 import { loadConfig } from '../src/config/load.js';
 import { createLogger } from '../src/lib/logger.js';
 import { startRuntime } from '../src/runtime.js';
 import { serveRuntime } from '../src/serve.js';
+import { mintBenchToken } from './bench-token.js';
 import { BENCH_TENANT, generateBenchTenant } from './generate.js';
 
 const database = process.env.BENCH_DB ?? '';
+const oauth = process.env.BENCH_AUTH === 'oauth';
+// The issuer names the port, so the OAuth run listens on a port chosen before the config is built.
+const port = oauth
+  ? await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => {
+          resolve(free);
+        });
+      });
+    })
+  : 0;
 const config = loadConfig({
   WORKONWARD_ENV: 'production',
   WORKONWARD_MCP_TRANSPORT: 'http',
-  WORKONWARD_MCP_AUTH: 'none',
+  WORKONWARD_MCP_AUTH: oauth ? 'oauth' : 'none',
   WORKONWARD_MCP_HOST: '127.0.0.1',
-  WORKONWARD_MCP_PORT: '0',
+  WORKONWARD_MCP_PORT: String(port),
+  ...(oauth && {
+    // Fixed, so the keys stored in the bench database decrypt on every run (not a secret).
+    WORKONWARD_MCP_OAUTH_SIGNING_KEY: createHash('sha256').update('workonward-bench').digest('hex'),
+    // Required in production with OAuth (sign-in codes); the benchmark signs nobody in.
+    WORKONWARD_SMTP_URL: 'smtp://127.0.0.1:9',
+  }),
   WORKONWARD_MCP_TENANT: BENCH_TENANT,
   WORKONWARD_DATABASE_URL: `sqlite:${database}`,
   WORKONWARD_LOG_LEVEL: 'warn',
@@ -34,6 +56,14 @@ if (process.env.BENCH_GENERATE === '1') {
 }
 
 const serving = await serveRuntime(runtime);
+const tenant = await runtime.store.db
+  .selectFrom('tenants')
+  .select('id')
+  .where('slug', '=', BENCH_TENANT)
+  .executeTakeFirstOrThrow();
+const token = oauth
+  ? await mintBenchToken(runtime.store.db, tenant.id, config.oauth.issuer, new Date())
+  : undefined;
 
 type Message = { type: 'stats'; gc?: boolean } | { type: 'stop' };
 process.on('message', (message: Message) => {
@@ -50,7 +80,7 @@ process.on('message', (message: Message) => {
     })();
   }
 });
-process.send?.({ type: 'ready', url: serving.url });
+process.send?.({ type: 'ready', url: serving.url, token });
 
 // Never outlive the benchmark runner.
 process.on('disconnect', () => process.exit(0));
