@@ -60,6 +60,8 @@ declare module 'oidc-provider' {
     accountId: string;
     clientId: string;
     jti: string;
+    /** Granted scopes by resource indicator, space-separated. */
+    resources?: Record<string, string>;
     addOIDCScope(scope: string): void;
     addResourceScope(resource: string, scope: string): void;
     rejectResourceScope(resource: string, scope: string): void;

@@ -2,6 +2,7 @@ import { hostHeaderValidationResponse, localhostAllowedHostnames } from '@modelc
 import type { Context, Hono } from 'hono';
 import { appendAudit } from '../domain/audit/audit-log.js';
 import { connectionsRepository, parseScopes } from '../oauth/connections.js';
+import { narrowEngineGrant } from '../oauth/narrow-grant.js';
 import { listDevMailbox } from '../outbox/dev-mailbox.js';
 import { accountsRepository } from '../store/accounts-repository.js';
 import { STYLESHEET } from './layout.js';
@@ -93,15 +94,17 @@ export function settingsRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     if (user === undefined) return toLogin(c);
     const grantId = c.req.param('grant');
     const narrowed = await connections.narrow(grantId, user.userId, many(form.scope));
-    if (narrowed !== undefined)
-      await appendAudit(db, clock, {
-        tenantId: narrowed.tenantId,
-        userId: user.userId,
-        clientId: narrowed.clientId,
-        action: 'oauth.scopes_narrowed',
-        decision: 'allowed',
-        details: { grant: grantId, scopes: narrowed.scopes },
-      });
+    if (narrowed === undefined) return c.redirect(APPS, 303);
+    // The connection decides access at once; the engine's grant decides what a refresh states.
+    await narrowEngineGrant(deps.provider, grantId, narrowed.scopes);
+    await appendAudit(db, clock, {
+      tenantId: narrowed.tenantId,
+      userId: user.userId,
+      clientId: narrowed.clientId,
+      action: 'oauth.scopes_narrowed',
+      decision: 'allowed',
+      details: { grant: grantId, scopes: narrowed.scopes },
+    });
     return c.redirect(APPS, 303);
   });
 
