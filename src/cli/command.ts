@@ -11,6 +11,7 @@ export interface CommandOptions {
   readonly role?: string | undefined;
   readonly scopes?: string | undefined;
   readonly onBehalfOf?: boolean | undefined;
+  readonly url?: string | undefined;
 }
 
 export interface CommandContext {
@@ -27,6 +28,8 @@ export interface CommandResult {
   readonly data: unknown;
   /** What a person reads. */
   readonly text: string;
+  /** An exit code other than 0/1 (`doctor`: the number of failed checks); the text goes to stdout. */
+  readonly exitCode?: number;
 }
 
 export interface Command {

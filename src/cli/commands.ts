@@ -3,6 +3,7 @@ import { apiKeyCreateCommand, apiKeyListCommand, apiKeyRevokeCommand } from './c
 import { auditExportCommand } from './commands/audit-export.js';
 import { backupCommand, restoreCommand } from './commands/backup.js';
 import { demoLoadCommand } from './commands/demo-load.js';
+import { doctorCommand } from './commands/doctor.js';
 import { importCommands } from './commands/import.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
@@ -24,4 +25,5 @@ export const COMMANDS: readonly Command[] = [
   apiKeyCreateCommand,
   apiKeyListCommand,
   apiKeyRevokeCommand,
+  doctorCommand,
 ];

@@ -39,6 +39,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
         role: { type: 'string' },
         scopes: { type: 'string' },
         'on-behalf-of': { type: 'boolean' },
+        url: { type: 'string' },
       },
     });
   } catch (error) {
@@ -82,7 +83,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     if (values.json) io.stdout(`${JSON.stringify(result.data)}\n`);
     else if (result.ok === false) io.stderr(`${result.text}\n`);
     else io.stdout(`${result.text}\n`);
-    return result.ok === false ? 1 : 0;
+    return result.exitCode ?? (result.ok === false ? 1 : 0);
   } catch (error) {
     return reportFailure(error, values.json, io);
   }

@@ -1,0 +1,43 @@
+import nodemailer from 'nodemailer';
+import { type DoctorCheck, SYMPTOMS, pass, problem } from './doctor-check.js';
+
+/** The SMTP account answers and accepts the login (nodemailer's verify: connect, greet, auth). */
+export const smtpCheck: DoctorCheck = {
+  id: 'smtp',
+  async run({ config, timeoutMs }) {
+    const url = config.mail.smtpUrl;
+    if (url === undefined)
+      return config.env === 'development'
+        ? pass('smtp', 'no WORKONWARD_SMTP_URL: mail is kept in the dev mailbox (/dev/mailbox)')
+        : problem(
+            'smtp',
+            'fail',
+            'no WORKONWARD_SMTP_URL: sign-in codes and mail cannot leave this machine',
+            SYMPTOMS.oauth,
+            'set WORKONWARD_SMTP_URL to your mail account, e.g. smtps://user:password@smtp.example.com:465',
+          );
+    const where = URL.parse(url);
+    const shown = where === null ? 'WORKONWARD_SMTP_URL' : `${where.protocol}//${where.host}`;
+    const transport = nodemailer.createTransport({
+      url,
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+    } as never);
+    try {
+      await transport.verify();
+      return pass('smtp', `${shown} answers and accepts the login`);
+    } catch (error) {
+      const reason = [(error as { code?: string }).code, (error as Error).message].filter(Boolean).join(': ');
+      return problem(
+        'smtp',
+        'fail',
+        `${shown}: ${reason}`,
+        SYMPTOMS.oauth,
+        'check the host, port and credentials in WORKONWARD_SMTP_URL; sign-in codes are sent through it',
+      );
+    } finally {
+      transport.close();
+    }
+  },
+};
