@@ -1,4 +1,5 @@
 import type { Config } from './config/config.js';
+import { ChangeTokens } from './domain/crm/change-tokens.js';
 import { CursorCodec } from './domain/crm/cursor.js';
 import { loadDemoData } from './domain/demo/load-demo.js';
 import { type AdmitToolCall, grantCallLimit } from './domain/limits/grant-call-limit.js';
@@ -39,6 +40,8 @@ export interface Runtime {
   readonly keys: KeyRing;
   /** Where the tools' ports come from (this deployment, or a remote one's API). */
   readonly env: ToolEnvironment;
+  /** Binds a person's confirmation to one exact CRM change (write tools). */
+  readonly changeTokens: ChangeTokens;
   /** This deployment's own email use-cases (its outbox and policy). */
   readonly mailDeps: MailDeps;
   /** The per-grant tool-call limit, called by the MCP core before every tool runs. */
@@ -113,6 +116,7 @@ export async function startRuntime(
     clock,
     keys,
     env,
+    changeTokens: new ChangeTokens(keys, clock),
     mailDeps: mailRuntime.deps,
     admitToolCall: grantCallLimit(store.db, clock, config.http.grantCallsPerMinute, metrics),
     surface: {
@@ -169,6 +173,7 @@ export async function localPrincipal(runtime: Runtime): Promise<Principal> {
 export function buildServerFor(runtime: Runtime, fallbackPrincipal?: Principal) {
   return buildMcpServer({
     env: runtime.env,
+    changeTokens: runtime.changeTokens,
     surface: runtime.surface,
     version: VERSION,
     reportInternal: runtime.reportInternal,

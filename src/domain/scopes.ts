@@ -23,6 +23,12 @@ export const SCOPES = {
       'See bids, amounts, status history and notes (a bid’s project and contact need their own scopes).',
     risk: 'medium',
   },
+  'bids:write': {
+    label: 'Change bids and project status',
+    meaning:
+      'Change a bid’s or a project’s status and add notes to bids — each change shown to you first and made only after you confirm it, and recorded in the audit log.',
+    risk: 'high',
+  },
   'email:preview': {
     label: 'Check and preview email',
     meaning: 'Check recipients against your allowlist and render messages without sending them.',

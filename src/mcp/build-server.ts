@@ -5,6 +5,7 @@ import {
   ResourceTemplate,
   type ServerContext,
 } from '@modelcontextprotocol/server';
+import type { ChangeTokens } from '../domain/crm/change-tokens.js';
 import { DomainError, invalidInput } from '../domain/errors.js';
 import type { AdmitToolCall } from '../domain/limits/grant-call-limit.js';
 import { type Principal, hasScopes } from '../domain/principal.js';
@@ -13,6 +14,7 @@ import type { PromptDefinition } from '../prompts/define-prompt.js';
 import type { ResourceTemplateDefinition } from '../resources/define-resource.js';
 import type { ToolDefinition } from '../tools/define-tool.js';
 import { type ToolEnvironment, toolContext } from '../tools/tool-context.js';
+import { confirmChannel } from './confirm-channel.js';
 import { reportInvalidParams } from './invalid-params.js';
 import { principalOf } from './principal-of.js';
 import type { ToolCatalog } from './tool-catalog.js';
@@ -27,6 +29,8 @@ export interface McpSurface {
 
 export interface BuildOptions {
   readonly env: ToolEnvironment;
+  /** Binds confirmations of CRM changes to the exact change (see confirm-channel.ts). */
+  readonly changeTokens: ChangeTokens;
   readonly surface: McpSurface;
   readonly version: string;
   /** Logs an internal fault and returns the reference shown to the client. */
@@ -85,7 +89,7 @@ async function asProtocol<T>(work: () => Promise<T>, reportInternal: (error: unk
  * scopes even though `tools/list` already hid what the grant does not allow.
  */
 export function buildMcpServer(options: BuildOptions): McpServer {
-  const { env, surface, reportInternal, admitToolCall, fallbackPrincipal } = options;
+  const { env, surface, reportInternal, admitToolCall, fallbackPrincipal, changeTokens } = options;
   const server = new McpServer(
     { name: 'workonward-mcp', title: 'BuildWorkPro CRM (workonward-mcp)', version: options.version },
     {
@@ -128,7 +132,18 @@ export function buildMcpServer(options: BuildOptions): McpServer {
         if (missing.length > 0) return missingScopeError(tool.name, missing);
         try {
           await admitToolCall(principal);
-          const output = await tool.run(args as never, toolContext(env, principal));
+          const channel = confirmChannel(
+            ctx,
+            // Only read for 2025-era requests, where the initialize-scoped value is the right one.
+            // eslint-disable-next-line @typescript-eslint/no-deprecated
+            server.server.getClientCapabilities(),
+            changeTokens,
+            principal,
+          );
+          const output = await tool.run(args as never, toolContext(env, principal, {}, channel.confirmer));
+          // A write tool that must ask through the client first answers with the question instead.
+          const pending = channel.pendingInput();
+          if (pending !== undefined) return pending;
           return { content: [{ type: 'text', text: tool.text(output) }], structuredContent: output };
         } catch (error) {
           return failureResult(error, reportInternal);

@@ -1,11 +1,14 @@
 import type { Principal } from '../domain/principal.js';
 import type { AccountPort } from './account-port.js';
+import type { CrmChangePort } from './crm-change-port.js';
 import type { CrmPort } from './crm-port.js';
 import type { MailPort } from './mail-port.js';
 
 /** Everything a tool, prompt, resource or API operation may ask for, for one principal. */
 export interface Ports {
   readonly crm: CrmPort;
+  /** CRM changes (write tools), made only after the person confirmed them. */
+  readonly changes: CrmChangePort;
   readonly mail: MailPort;
   readonly account: AccountPort;
 }

@@ -110,7 +110,7 @@ export function bidQueries(db: Kysely<Database>, tenantId: string, shapes: Compi
         .selectFrom('bid_status_changes')
         .where('tenant_id', '=', tenantId)
         .where('bid_id', '=', bidId)
-        .select(['from_status', 'to_status', 'changed_at'])
+        .select(['from_status', 'to_status', 'changed_at', 'reason'])
         .orderBy('changed_at')
         .execute();
     },

@@ -15,7 +15,9 @@ export type NewCompany = Omit<CompanyRow, 'tenant_id' | 'name_key'>;
 export type NewContact = Omit<ContactRow, 'tenant_id' | 'email_key' | 'search_text'>;
 export type NewProject = Omit<ProjectRow, 'tenant_id' | 'search_text'>;
 export type NewBid = Omit<BidRow, 'tenant_id'>;
-export type NewBidStatusChange = Omit<BidStatusChangeRow, 'tenant_id'>;
+export type NewBidStatusChange = Omit<BidStatusChangeRow, 'tenant_id' | 'reason'> & {
+  reason?: string | null;
+};
 export type NewBidNote = Omit<BidNoteRow, 'tenant_id'>;
 
 /** Rows per INSERT: keeps every statement under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -84,7 +86,7 @@ export function crmWriter(db: Executor, tenantId: string) {
       insertAll(
         db,
         'bid_status_changes',
-        rows.map((row) => ({ ...row, tenant_id: tenantId })),
+        rows.map((row) => ({ ...row, reason: row.reason ?? null, tenant_id: tenantId })),
       ),
     bidNotes: (rows: NewBidNote[]) =>
       insertAll(

@@ -79,6 +79,23 @@ export async function claimIdempotencyKey(db: Executor, claim: ClaimRequest): Pr
   return { kind: 'in_progress' };
 }
 
+/**
+ * What a live (unexpired) key holds, without claiming it: lets a caller answer a replay or refuse
+ * a reused key before asking anyone to confirm a change that would not be made.
+ */
+export async function findIdempotencyKey(
+  db: Executor,
+  ref: KeyRef,
+  now: string,
+): Promise<{ fingerprint: string; state: string; result: string | null } | undefined> {
+  return await db
+    .selectFrom('mail_idempotency')
+    .select(['fingerprint', 'state', 'result'])
+    .where(keyRow(ref))
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
 /** Stores the result under the caller's claim; false when the claim was lost (then roll back). */
 export async function completeIdempotencyKey(
   db: Executor,

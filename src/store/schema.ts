@@ -105,6 +105,8 @@ export interface BidStatusChangeRow {
   from_status: BidStatus | null;
   to_status: BidStatus;
   changed_at: string;
+  /** Why, when the change was made through `bids.update_status` (migration 0009). */
+  reason: string | null;
 }
 
 export interface BidNoteRow {

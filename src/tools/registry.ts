@@ -1,5 +1,7 @@
+import { bidsAddNote } from './bids-add-note.js';
 import { bidsGet } from './bids-get.js';
 import { bidsList } from './bids-list.js';
+import { bidsUpdateStatus } from './bids-update-status.js';
 import { companiesGet } from './companies-get.js';
 import { companiesList } from './companies-list.js';
 import { contactsGet } from './contacts-get.js';
@@ -8,6 +10,7 @@ import type { ToolDefinition } from './define-tool.js';
 import { fetchDocument } from './fetch.js';
 import { projectsGet } from './projects-get.js';
 import { projectsList } from './projects-list.js';
+import { projectsUpdateStatus } from './projects-update-status.js';
 import { search } from './search.js';
 import { getSendStatusTool } from './get-send-status.js';
 import { previewSendTool } from './preview-send.js';
@@ -32,4 +35,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   sendEmailTool,
   sendBatchEmailTool,
   getSendStatusTool,
+  bidsUpdateStatus,
+  bidsAddNote,
+  projectsUpdateStatus,
 ];

@@ -1,5 +1,6 @@
 import type { Principal } from '../domain/principal.js';
 import type { Backend, PortOptions, Ports } from '../ports/ports.js';
+import { type Confirmer, noConfirmer } from './confirmer.js';
 import { refusingNul } from './refuse-nul.js';
 
 /**
@@ -16,14 +17,23 @@ export type ToolEnvironment = Backend;
  */
 export interface ToolContext extends Ports {
   readonly principal: Principal;
+  /** How this call asks the person before a change (write tools); set by the MCP layer per request. */
+  readonly confirm: Confirmer;
 }
 
-export function toolContext(env: ToolEnvironment, principal: Principal, options?: PortOptions): ToolContext {
+export function toolContext(
+  env: ToolEnvironment,
+  principal: Principal,
+  options?: PortOptions,
+  confirm: Confirmer = noConfirmer,
+): ToolContext {
   const ports = env.portsFor(principal, options);
   return {
     principal,
+    confirm,
     crm: refusingNul(ports.crm),
     mail: refusingNul(ports.mail),
     account: refusingNul(ports.account),
+    changes: refusingNul(ports.changes),
   };
 }

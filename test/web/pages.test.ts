@@ -189,6 +189,9 @@ describe('consent', () => {
     expect(html).toMatch(/value="email:preview" checked/);
     expect(html).toMatch(/value="email:send"\/>/);
     expect(html).toMatch(/value="email:send_batch"\/>/);
+    // Changing bids (issue 11) is offered, described, and never pre-checked.
+    expect(html).toMatch(/value="bids:write"\/>/);
+    expect(html).toContain('made only after you confirm it');
   });
 
   it('refuses ≥ 10 CSRF variants on consent and revoke', async () => {

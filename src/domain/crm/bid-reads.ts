@@ -73,7 +73,12 @@ export function bidReads(
       const [history, notes] = await Promise.all([repo.bidHistory(row.id), repo.bidNotes(row.id)]);
       return {
         ...toBidSummary(row, clock.now()),
-        history: history.map((h) => ({ from: h.from_status, to: h.to_status, at: h.changed_at })),
+        history: history.map((h) => ({
+          from: h.from_status,
+          to: h.to_status,
+          at: h.changed_at,
+          reason: h.reason,
+        })),
         notes: notes.map((n) => ({ author: n.author_name, body: n.body, at: n.created_at })),
       };
     },

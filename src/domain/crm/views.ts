@@ -84,7 +84,12 @@ export type CompanyDetail = z.infer<typeof companyDetail>;
 
 export const bidDetail = bidSummary.extend({
   history: z.array(
-    z.object({ from: z.enum(BID_STATUSES).nullable(), to: z.enum(BID_STATUSES), at: z.string() }),
+    z.object({
+      from: z.enum(BID_STATUSES).nullable(),
+      to: z.enum(BID_STATUSES),
+      at: z.string(),
+      reason: z.string().nullable().describe('Why, when the change was made with bids.update_status.'),
+    }),
   ),
   notes: z.array(z.object({ author: z.string().nullable(), body: z.string(), at: z.string() })),
 });

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { crmChangeService } from '../../domain/crm/crm-changes.js';
 import { crmService } from '../../domain/crm/crm-service.js';
 import type { CursorCodec } from '../../domain/crm/cursor.js';
 import { scopedCrm } from '../../domain/crm/scoped-crm.js';
@@ -37,6 +38,11 @@ export function localBackend(deps: LocalBackendDeps): Backend {
           return { id: bid.id, label: bid.label };
         }),
         account: localAccount(deps.account, principal),
+        // Keys are remembered as long as the email tools' keys: one retention setting.
+        changes: crmChangeService(
+          { db: deps.db, clock: deps.clock, keyRetentionMs: deps.mail.policy.idempotencyMs },
+          principal,
+        ),
       };
     },
     // The store's own health is `/readyz`'s first check; nothing else to ask here.

@@ -7,6 +7,7 @@ import { mail } from './0005-mail.js';
 import { rateLimits } from './0006-rate-limits.js';
 import { apiKeys } from './0007-api-keys.js';
 import { rateLimitWindows } from './0008-rate-limit-windows.js';
+import { bidChangeReasons } from './0009-bid-change-reasons.js';
 
 /** Every migration, in order. Explicit, never globbed; names are permanent once released. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -18,4 +19,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0006-rate-limits': rateLimits,
   '0007-api-keys': apiKeys,
   '0008-rate-limit-windows': rateLimitWindows,
+  '0009-bid-change-reasons': bidChangeReasons,
 };

@@ -1,0 +1,177 @@
+import type { Kysely } from 'kysely';
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../lib/clock.js';
+import { newSecretToken } from '../../lib/ids.js';
+import { crmChanges } from '../../store/crm-changes.js';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  findIdempotencyKey,
+} from '../../store/mail-idempotency.js';
+import type { BidStatus, Database, ProjectStatus } from '../../store/schema.js';
+import { appendAudit } from '../audit/audit-log.js';
+import { DomainError } from '../errors.js';
+import type { Principal } from '../principal.js';
+import type { ProposedChange } from './change-proposal.js';
+
+/** How a person said yes: a change_id shown with the change, or the client's own confirmation UI. */
+export type ConfirmedVia = 'change_id' | 'elicitation' | 'input_required';
+
+/** What a write tool returns once a change was made (stored under the key, replayed as is). */
+export interface AppliedChange {
+  readonly outcome: 'applied';
+  readonly applied_at: string;
+  readonly confirmed_via: ConfirmedVia;
+}
+
+export interface CrmChangeDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  /** How long an idempotency key is remembered (the mail tools' window, one setting). */
+  readonly keyRetentionMs: number;
+}
+
+/** A claim held longer than this is abandoned (the process died mid-change) and may be taken over. */
+const CLAIM_MS = 60_000;
+
+const reusedKey = (key: string) =>
+  new DomainError(
+    'conflict',
+    `idempotency_key_reused: the key ${JSON.stringify(key)} was already used for a different change. Nothing was changed.`,
+    'If you meant to retry that earlier change, call again with exactly the same arguments. For a new change, choose a key that names it (one key per intended change, not per attempt).',
+  );
+
+/**
+ * The CRM changes of one principal's tenant: what an idempotency key already holds, making a
+ * confirmed change (key, change, audit entry and stored result in ONE transaction), and the audit
+ * entries of changes proposed, declined and refused.
+ */
+export function crmChangeService(deps: CrmChangeDeps, principal: Principal) {
+  const keyRef = (change: ProposedChange, key: string) => ({
+    tenantId: principal.tenantId,
+    tool: change.tool,
+    key,
+  });
+  const audit = (
+    db: Parameters<typeof appendAudit>[0],
+    change: ProposedChange,
+    decision: string,
+    reason: string | null,
+    extra: Record<string, unknown> = {},
+  ) =>
+    appendAudit(db, deps.clock, {
+      tenantId: principal.tenantId,
+      userId: principal.userId,
+      clientId: principal.clientId,
+      action: `crm.${change.tool}`,
+      decision,
+      reason,
+      details: {
+        tool: change.tool,
+        target: change.target,
+        from: change.from,
+        to: change.to,
+        reason: change.reason,
+        // Like email bodies, note text stays out of the audit log: its hash and length identify it.
+        note_sha256: change.note === null ? null : createHash('sha256').update(change.note).digest('hex'),
+        note_length: change.note?.length ?? null,
+        ...extra,
+        ...(principal.apiKey !== undefined && {
+          api_key: principal.apiKey.prefix,
+          on_behalf_of: principal.apiKey.onBehalfOf,
+        }),
+      },
+    });
+
+  return {
+    audit: (
+      change: ProposedChange,
+      decision: string,
+      reason: string | null,
+      extra?: Record<string, unknown>,
+    ) => audit(deps.db, change, decision, reason, extra),
+
+    /** A replay of a change already made under `key`, or a refusal when `key` named another change. */
+    async earlier(change: ProposedChange, key: string): Promise<AppliedChange | undefined> {
+      const row = await findIdempotencyKey(deps.db, keyRef(change, key), deps.clock.now().toISOString());
+      if (row === undefined) return undefined;
+      if (row.fingerprint !== change.fingerprint) {
+        await audit(deps.db, change, 'refused', 'idempotency_key_reused', { idempotency_key: key });
+        throw reusedKey(key);
+      }
+      if (row.state !== 'done' || row.result === null) return undefined;
+      await audit(deps.db, change, 'replayed', null, { idempotency_key: key });
+      return JSON.parse(row.result) as AppliedChange;
+    },
+
+    /** Makes a confirmed change. Throws `conflict` when the record moved on since it was shown. */
+    async apply(
+      change: ProposedChange,
+      key: string,
+      via: ConfirmedVia,
+    ): Promise<AppliedChange & { replayed: boolean }> {
+      const now = deps.clock.now();
+      const at = now.toISOString();
+      const claim = {
+        ...keyRef(change, key),
+        fingerprint: change.fingerprint,
+        claimToken: newSecretToken(16),
+        now: at,
+        claimedUntil: new Date(now.getTime() + CLAIM_MS).toISOString(),
+        expiresAt: new Date(now.getTime() + deps.keyRetentionMs).toISOString(),
+      };
+      const result: AppliedChange = { outcome: 'applied', applied_at: at, confirmed_via: via };
+      return await deps.db.transaction().execute(async (tx) => {
+        const outcome = await claimIdempotencyKey(tx, claim);
+        if (outcome.kind === 'replay')
+          return { ...(JSON.parse(outcome.result) as AppliedChange), replayed: true };
+        if (outcome.kind === 'reused') throw reusedKey(key);
+        if (outcome.kind === 'in_progress')
+          throw new DomainError(
+            'conflict',
+            `idempotency_in_progress: another call with the key ${JSON.stringify(key)} is making this change right now.`,
+            'Wait a few seconds and call again with the same key and arguments to get its result.',
+          );
+        const writes = crmChanges(tx, principal.tenantId);
+        const made =
+          change.kind === 'bid_status'
+            ? await writes.setBidStatus({
+                bidId: change.target.id,
+                from: change.from as BidStatus,
+                to: change.to as BidStatus,
+                reason: change.reason ?? '',
+                at,
+              })
+            : change.kind === 'project_status'
+              ? await writes.setProjectStatus({
+                  projectId: change.target.id,
+                  from: change.from as ProjectStatus,
+                  to: change.to as ProjectStatus,
+                  at,
+                })
+              : await writes.addBidNote({
+                  bidId: change.target.id,
+                  authorUserId: principal.userId,
+                  body: change.note ?? '',
+                  at,
+                });
+        if (!made)
+          throw new DomainError(
+            'conflict',
+            `changed_meanwhile: ${change.target.label} is no longer ${change.from ?? ''}; nothing was changed.`,
+            'Call the tool again without change_id to see the change from the record as it is now, and ask the user again.',
+          );
+        await audit(tx, change, 'applied', null, { idempotency_key: key, confirmed_via: via });
+        if (!(await completeIdempotencyKey(tx, claim, JSON.stringify(result))))
+          throw new DomainError(
+            'conflict',
+            'idempotency_in_progress: this call’s claim on the key was taken over; nothing was changed by this call.',
+            'Call again with the same key and arguments to get the result.',
+          );
+        return { ...result, replayed: false };
+      });
+    },
+  };
+}
+
+export type CrmChangeService = ReturnType<typeof crmChangeService>;
