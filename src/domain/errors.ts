@@ -7,6 +7,16 @@ import type { RateDecision, RateLimit } from './limits/rate-limiter.js';
 export type DomainErrorCode =
   'not_found' | 'invalid_input' | 'conflict' | 'forbidden' | 'rate_limited' | 'unavailable';
 
+/** The HTTP status an HTTP face answers each code with (a caller's fault is 4xx, ours 5xx). */
+export const HTTP_STATUS_OF = {
+  invalid_input: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  unavailable: 503,
+} as const satisfies Record<DomainErrorCode, number>;
+
 /**
  * Failures a caller (a person or a model) can act on. The MCP layer renders them as tool results
  * with `isError: true`; HTTP faces map `rate_limited` to 429 and `unavailable` to 503, both with

@@ -111,6 +111,7 @@ declare module 'oidc-provider' {
     InvalidTarget: new (description?: string) => OIDCProviderError;
     InvalidClientMetadata: new (description?: string) => OIDCProviderError;
     InvalidRedirectUri: new (description?: string) => OIDCProviderError;
+    SessionNotFound: new (description?: string) => OIDCProviderError;
     OIDCProviderError: typeof OIDCProviderError;
   };
 

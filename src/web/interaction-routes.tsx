@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import type { InteractionDetails } from 'oidc-provider';
+import { errors, type InteractionDetails } from 'oidc-provider';
 import { appendAudit } from '../domain/audit/audit-log.js';
 import { isScope, SCOPES, type Scope } from '../domain/scopes.js';
 import { connectionsRepository } from '../oauth/connections.js';
@@ -32,8 +32,11 @@ export function interactionRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     try {
       const found = await provider.interactionDetails(incoming, outgoing);
       return found.uid === c.req.param('uid') ? found : undefined;
-    } catch {
-      return undefined;
+    } catch (error) {
+      // No cookie, or an interaction that expired or never was: the user's to restart. Anything
+      // else (the database) is our fault and must not read as "your link expired".
+      if (error instanceof errors.SessionNotFound) return undefined;
+      throw error;
     }
   };
   const finish = async (c: Context, result: Record<string, unknown>, merge = true) => {

@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { listAudit } from '../domain/audit/audit-log.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, HTTP_STATUS_OF } from '../domain/errors.js';
 import { cancelOutboxMessage, outboxPage, retryOutboxMessage } from '../domain/mail/outbox-admin.js';
 import { sendingUsage } from '../domain/mail/sending-limits.js';
 import { AuditLogPage, OutboxPage } from './mail-pages.js';
@@ -60,7 +60,10 @@ export function mailRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
         );
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        return c.html(<MessagePage title="Not changed" message={`${error.message} ${error.hint}`} />, 409);
+        return c.html(
+          <MessagePage title="Not changed" message={`${error.message} ${error.hint}`} />,
+          HTTP_STATUS_OF[error.code],
+        );
       }
       return c.redirect('/settings/outbox', 303);
     });

@@ -1,10 +1,11 @@
+import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
 import { applyImport, planImport } from '../../src/domain/import/import-csv.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { crmWriter } from '../../src/store/crm-writer.js';
-import type { Store } from '../../src/store/open-store.js';
+import { openStore, type Store } from '../../src/store/open-store.js';
 import { availableDialects, createTestStore, type Dialect } from '../support/stores.js';
 import { cli, csv, json, scratch } from './cli-harness.js';
 
@@ -33,6 +34,32 @@ async function failInsertsInto(store: Store, dialect: Dialect, table: string, wh
       `create trigger fail_${table} before insert on ${table} for each row when (${when}) execute function fail_insert()`,
     )
     .execute(store.db);
+}
+
+/**
+ * The same database made unusable for a while: PostgreSQL at a port nothing listens on; SQLite
+ * with another connection holding the write lock past the store's busy timeout.
+ */
+function databaseOutage(
+  store: Store & { url: string },
+  dialect: Dialect,
+): { db: Store['db']; end: () => Promise<void> } {
+  if (dialect === 'postgres') {
+    const url = new URL(store.url);
+    url.port = '1';
+    const down = openStore(url.toString());
+    return { db: down.db, end: () => down.close() };
+  }
+  const holder = new SqliteDatabase(store.url.slice('sqlite:'.length));
+  holder.exec('begin exclusive');
+  return {
+    db: store.db,
+    end: () => {
+      holder.exec('rollback');
+      holder.close();
+      return Promise.resolve();
+    },
+  };
 }
 
 describe.each(dialects)('import rollback on %s', (dialect) => {
@@ -84,10 +111,15 @@ describe.each(dialects)('import rollback on %s', (dialect) => {
       '--json',
     ]);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stderr)).toMatchObject({
-      code: 'conflict',
-      error: expect.stringMatching(/rolled back and nothing was imported: .*injected failure/),
+    // A failing trigger is a server fault: not the caller's conflict, and no "run it again".
+    const failure = JSON.parse(run.stderr) as Record<string, unknown>;
+    expect(failure).toMatchObject({
+      code: 'failed',
+      error: expect.stringMatching(
+        /server fault and was rolled back; nothing was imported: .*injected failure/,
+      ),
     });
+    expect(failure).not.toHaveProperty('hint');
     expect(await count('companies')).toBe(1);
   });
 
@@ -100,8 +132,8 @@ describe.each(dialects)('import rollback on %s', (dialect) => {
     );
     const run = await cli(store.url, ['import', 'bids', files.file('bids.csv', bids), '--tenant', 'acme']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('Error: The database rejected the import, so it was rolled back');
-    expect(run.stderr).toContain('Hint: Run the same import again');
+    expect(run.stderr).toContain('Error: The import failed on a server fault and was rolled back');
+    expect(run.stderr).not.toContain('Hint:');
     expect([await count('bids'), await count('bid_status_changes')]).toEqual([0, 0]);
   });
 
@@ -126,7 +158,11 @@ describe.each(dialects)('import rollback on %s', (dialect) => {
         created_at: '2026-11-21T12:00:00.000Z',
       },
     ]);
-    await expect(applyImport(store.db, plan)).rejects.toThrow(DomainError);
+    await expect(applyImport(store.db, plan)).rejects.toMatchObject({
+      name: 'DomainError',
+      code: 'conflict',
+      hint: expect.stringContaining('Run the same import again'),
+    });
     const names = await store.db
       .selectFrom('companies')
       .where('tenant_id', '=', tenantId)
@@ -139,5 +175,29 @@ describe.each(dialects)('import rollback on %s', (dialect) => {
     expect(again.errors).toEqual([
       { row: 2, column: 'name', message: 'a company named "Raced Co" already exists in this tenant' },
     ]);
+  });
+
+  it('reports an unreachable or locked database as unavailable (ours, retry later), not as a conflict', async () => {
+    const clock = fixedClock('2026-11-21T12:00:00.000Z');
+    const request = {
+      entity: 'companies' as const,
+      tenantSlug: 'acme',
+      csv: new TextEncoder().encode(csv('name,kind', 'Later Co,client')),
+    };
+    const plan = await planImport(store.db, clock, request);
+    expect(plan.errors).toEqual([]);
+    const before = await count('companies');
+    const outage = databaseOutage(store, dialect);
+    try {
+      const failure = await applyImport(outage.db, plan).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(DomainError);
+      expect(failure).toMatchObject({ code: 'unavailable', retryAfterSeconds: expect.any(Number) });
+    } finally {
+      await outage.end();
+    }
+    expect(await count('companies')).toBe(before);
   });
 });

@@ -44,7 +44,11 @@ describe('Settings → Outbox and Audit log', () => {
     const csrf = formField(outbox, 'csrf');
     expect((await ua.post(`/settings/outbox/${messageId}/cancel`, { csrf })).status).toBe(303);
     expect(await (await ua.get('/settings/outbox')).text()).toContain('cancelled');
-    expect((await ua.post(`/settings/outbox/${messageId}/cancel`, { csrf })).status).toBe(409);
+    const again = await ua.post(`/settings/outbox/${messageId}/cancel`, { csrf });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('this one is cancelled');
+    // An id this tenant does not have is not a state conflict: it is not found.
+    expect((await ua.post('/settings/outbox/no-such-message/retry', { csrf })).status).toBe(404);
     const audit = await (await ua.get('/settings/audit-log')).text();
     expect(audit).toContain('email.outbox_cancel');
     expect(audit).toContain('email.send_email');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalidInput } from '../errors.js';
+import { DomainError, invalidInput } from '../errors.js';
 import type { Scope } from '../scopes.js';
 import { parseBidReference } from './bid-reads.js';
 import type { CrmReader } from './crm-reader.js';
@@ -29,6 +29,12 @@ const PER_KIND = 5;
 
 const none = { projects: [], companies: [], contacts: [], bids: [], next_cursor: null };
 
+/** A number that names no bid is simply no result; any other failure (the database) is not. */
+function noSuchBid(error: unknown): undefined {
+  if (error instanceof DomainError && error.code === 'not_found') return undefined;
+  throw error;
+}
+
 export async function searchCrm(
   crm: CrmReader,
   query: string,
@@ -42,7 +48,7 @@ export async function searchCrm(
     can('project') ? crm.listProjects({ query: term, limit: PER_KIND }) : none,
     can('company') ? crm.listCompanies({ query: term, limit: PER_KIND }) : none,
     can('contact') ? crm.searchContacts({ name: term, limit: PER_KIND }) : none,
-    can('bid') && 'number' in bidRef ? crm.findBid(term).catch(() => undefined) : undefined,
+    can('bid') && 'number' in bidRef ? crm.findBid(term).catch(noSuchBid) : undefined,
   ]);
   const projectBids = can('bid')
     ? await Promise.all(

@@ -4,7 +4,8 @@ import { accountsRepository } from '../../store/accounts-repository.js';
 import { crmWriter } from '../../store/crm-writer.js';
 import { importQueries } from '../../store/import-queries.js';
 import type { Database } from '../../store/schema.js';
-import { DomainError, invalidInput } from '../errors.js';
+import { databaseFault } from '../../store/database-faults.js';
+import { DomainError, invalidInput, unavailable } from '../errors.js';
 import { bidsImport } from './bids.js';
 import { companiesImport } from './companies.js';
 import { contactsImport } from './contacts.js';
@@ -81,20 +82,35 @@ export async function planImport(
 }
 
 /**
- * Writes a clean plan in one transaction. If the database refuses any statement (a row added by
- * someone else since planning, a constraint), the whole transaction rolls back and this throws a
- * `conflict` DomainError: nothing is half-imported.
+ * Writes a clean plan in one transaction; if the database refuses any statement the whole
+ * transaction rolls back and nothing is half-imported. Why it refused decides what the caller is
+ * told: a row another writer added or removed since planning is a `conflict` (running again names
+ * the rows), an unreachable or busy database is `unavailable` (ours, passes with time), anything
+ * else is an internal fault and is thrown as one.
  */
 export async function applyImport(db: Kysely<Database>, plan: ImportPlan): Promise<number> {
   if (plan.errors.length > 0) throw new Error('applyImport: the plan has errors; nothing to write');
   try {
     await db.transaction().execute((trx) => plan.planned.write(crmWriter(trx, plan.tenantId)));
   } catch (error) {
-    throw new DomainError(
-      'conflict',
-      `The database rejected the import, so it was rolled back and nothing was imported: ${error instanceof Error ? error.message : String(error)}`,
-      'Run the same import again; if another change caused this, validation now reports the conflicting rows.',
-    );
+    const detail = error instanceof Error ? error.message : String(error);
+    switch (databaseFault(error)) {
+      case 'conflict':
+        throw new DomainError(
+          'conflict',
+          `Another change conflicts with the import, so it was rolled back and nothing was imported: ${detail}`,
+          'Run the same import again: validation now reports the conflicting rows.',
+        );
+      case 'transient':
+        throw unavailable('the database (the import was rolled back; nothing was imported)');
+      case 'fault':
+        throw new Error(
+          `The import failed on a server fault and was rolled back; nothing was imported: ${detail}`,
+          {
+            cause: error,
+          },
+        );
+    }
   }
   return plan.planned.count;
 }

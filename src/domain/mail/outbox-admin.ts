@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../lib/clock.js';
-import { listOutbox, transitionOutbox } from '../../store/mail-outbox.js';
+import { findOutboxMessage, listOutbox, transitionOutbox } from '../../store/mail-outbox.js';
 import type { OutboxStatus } from '../../store/mail-schema.js';
 import type { Database } from '../../store/schema.js';
 import { appendAudit } from '../audit/audit-log.js';
-import { DomainError } from '../errors.js';
+import { DomainError, notFound } from '../errors.js';
 import { statusView } from './status.js';
 
 /** Who acts in the Outbox page or CLI (a signed-in member), for the audit log. */
@@ -55,14 +55,22 @@ async function transition(
     });
     return changed;
   });
-  if (!done)
-    throw new DomainError(
-      'conflict',
-      action === 'cancel'
-        ? 'Only queued or failed (waiting to retry) messages can be cancelled; this one is already being sent, sent, cancelled or not in this tenant.'
-        : 'Only failed or dead messages can be retried.',
-      'Reload the Outbox to see its current status.',
+  if (done) return;
+  // Refused: say whether the message is unknown here (another tenant's id, a typo) or only in a
+  // state that does not allow the action.
+  const current = await findOutboxMessage(db, operator.tenantId, id);
+  if (current === undefined)
+    throw notFound(
+      `Outbox message ${JSON.stringify(id)}`,
+      'Reload the Outbox to see this tenant’s messages.',
     );
+  throw new DomainError(
+    'conflict',
+    action === 'cancel'
+      ? `Only queued or failed (waiting to retry) messages can be cancelled; this one is ${current.status}.`
+      : `Only failed or dead messages can be retried; this one is ${current.status}.`,
+    'Reload the Outbox to see its current status.',
+  );
 }
 
 /** Cancels a message that has not been handed to the mail server (queued or waiting to retry). */
