@@ -19,6 +19,9 @@ import { BackgroundMail } from './outbox/background-mail.js';
 import { devMailboxSender } from './outbox/dev-mailbox.js';
 import { startMailRuntime } from './outbox/mail-runtime.js';
 import { Metrics } from './observability/metrics.js';
+import { queryTracer } from './observability/query-tracer.js';
+import { startTracing, type Tracing } from './observability/tracing.js';
+import { tracedSender } from './outbox/traced-sender.js';
 import { offeredTools } from './tools/offered-tools.js';
 import type { MailSender } from './outbox/mail-sender.js';
 import { smtpSender } from './outbox/smtp-sender.js';
@@ -56,6 +59,8 @@ export interface Runtime {
   readonly reportInternal: (error: unknown) => string;
   /** Prometheus metrics, when `WORKONWARD_METRICS_TOKEN` is set. */
   readonly metrics: Metrics | undefined;
+  /** OpenTelemetry traces, when an OTLP endpoint is configured (else a no-op). */
+  readonly tracing: Tracing;
   close(): Promise<void>;
 }
 
@@ -67,7 +72,11 @@ export async function startRuntime(
   const clock = options.clock ?? systemClock;
   // A bad allowlist or sender refuses start-up before anything is opened.
   const policy = mailPolicy(config.mail);
-  const store = openStore(config.store.url);
+  const tracing = startTracing(config.telemetry, VERSION);
+  const store = openStore(
+    config.store.url,
+    tracing.enabled ? { onQuery: queryTracer(tracing, config.store.url) } : {},
+  );
   try {
     const applied = await store.migrate();
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -77,14 +86,17 @@ export async function startRuntime(
     }
   } catch (error) {
     await store.close();
+    await tracing.shutdown();
     throw error;
   }
   const keys = new KeyRing(config.oauth.signingKey ?? DEVELOPMENT_ROOT_KEY, config.oauth.previousSigningKey);
-  const mail =
+  const mail = tracedSender(
     config.mail.smtpUrl === undefined
       ? devMailboxSender(store.db, clock, logger)
       : // A quarter of the lease: even a stall in every phase of one attempt ends inside it.
-        smtpSender(config.mail.smtpUrl, { timeoutMs: Math.floor(config.mail.leaseMs / 4) });
+        smtpSender(config.mail.smtpUrl, { timeoutMs: Math.floor(config.mail.leaseMs / 4) }),
+    tracing,
+  );
   const tools = offeredTools(TOOLS, config);
   const metrics =
     config.metricsToken === undefined
@@ -94,7 +106,16 @@ export async function startRuntime(
           clock,
           tools.map((tool) => tool.name),
         );
-  const mailRuntime = startMailRuntime({ config, policy, store, clock, logger, sender: mail, metrics });
+  const mailRuntime = startMailRuntime({
+    config,
+    policy,
+    store,
+    clock,
+    logger,
+    sender: mail,
+    metrics,
+    tracing,
+  });
   const backgroundMail = new BackgroundMail(mail, logger);
   const signInMail = localSignInMailer(mail, config.product.name, config.mail.from);
   const env = localBackend({
@@ -130,11 +151,13 @@ export async function startRuntime(
     signInMail,
     reportInternal: internalFaultReporter(logger),
     metrics,
+    tracing,
     async close() {
       await mailRuntime.worker?.stop();
       await backgroundMail.idle();
       await mail.close();
       await store.close();
+      await tracing.shutdown();
     },
   };
 }
@@ -178,6 +201,7 @@ export function buildServerFor(runtime: Runtime, fallbackPrincipal?: Principal) 
     version: VERSION,
     reportInternal: runtime.reportInternal,
     admitToolCall: runtime.admitToolCall,
+    tracing: runtime.tracing,
     ...(fallbackPrincipal !== undefined && { fallbackPrincipal }),
   });
 }

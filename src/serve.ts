@@ -75,6 +75,7 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
     ping: () => runtime.store.ping(),
     readiness,
     metrics,
+    tracing: runtime.tracing,
     reportInternal: runtime.reportInternal,
     mountFirst: mount,
     scopeChallenge,

@@ -24,6 +24,15 @@ export interface Config {
     /** `postgres://…` or `sqlite:/path`; resolved from `dataDir` when unset. */
     readonly url: string;
   };
+  /** OpenTelemetry traces (standard `OTEL_*` variables). */
+  readonly telemetry: {
+    /** OTLP/HTTP traces URL; undefined = no tracing. */
+    readonly tracesEndpoint: string | undefined;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly serviceName: string;
+    readonly sampleRatio: number;
+    readonly exportDelayMs: number;
+  };
   /** Bearer token of `GET /metrics`; undefined = no metrics. */
   readonly metricsToken: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

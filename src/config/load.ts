@@ -124,6 +124,23 @@ function assemble(v: Parsed, problems: string[], raw: Record<string, string | un
       dataDir,
       url: v.WORKONWARD_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'workonward.sqlite')}`,
     },
+    telemetry: {
+      tracesEndpoint: v.OTEL_SDK_DISABLED
+        ? undefined
+        : (v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+          (v.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+            ? undefined
+            : `${v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`)),
+      headers: Object.fromEntries(
+        (v.OTEL_EXPORTER_OTLP_HEADERS ?? []).map((pair) => {
+          const at = pair.indexOf('=');
+          return [pair.slice(0, at).trim(), decodeURIComponent(pair.slice(at + 1).trim())];
+        }),
+      ),
+      serviceName: v.OTEL_SERVICE_NAME,
+      sampleRatio: v.OTEL_TRACES_SAMPLER_ARG,
+      exportDelayMs: v.OTEL_BSP_SCHEDULE_DELAY,
+    },
     metricsToken: v.WORKONWARD_METRICS_TOKEN,
     logLevel: v.WORKONWARD_LOG_LEVEL,
     oauth: {

@@ -120,6 +120,46 @@ export const variables = {
     fix: 'Generate one with `openssl rand -hex 32`.',
     secret: true,
   },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    schema: z.url().optional(),
+    description:
+      'OpenTelemetry: base URL of an OTLP/HTTP collector; traces go to `<url>/v1/traces` (JSON over HTTP). Unset (and no `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`): no tracing at all, at no cost. Spans: each HTTP request, its MCP method, the tool, every store query inside it, and the outbox worker’s deliveries with one span per SMTP send; log lines inside a trace carry `trace_id` and `span_id`.',
+    fix: 'Use the collector’s URL, e.g. `http://otel-collector:4318`.',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+    schema: z.url().optional(),
+    description:
+      'OpenTelemetry: the full OTLP/HTTP traces URL; overrides `OTEL_EXPORTER_OTLP_ENDPOINT` for traces.',
+    fix: 'Use the full URL, e.g. `http://otel-collector:4318/v1/traces`.',
+  },
+  OTEL_EXPORTER_OTLP_HEADERS: {
+    schema: csv.pipe(z.array(z.string().regex(/^[^=\s]+=.+$/, 'each entry must be name=value'))).optional(),
+    description:
+      'OpenTelemetry: headers sent with every export, `name=value` pairs separated by commas (e.g. an API key of the collector).',
+    fix: 'Use `name=value,name2=value2`.',
+    secret: true,
+  },
+  OTEL_SERVICE_NAME: {
+    schema: z.string().min(1).default('workonward-mcp'),
+    description: 'OpenTelemetry: the `service.name` of every span.',
+    fix: 'Use a short name, e.g. `workonward-mcp`.',
+  },
+  OTEL_TRACES_SAMPLER_ARG: {
+    schema: z.coerce.number().min(0).max(1).default(1),
+    description:
+      'OpenTelemetry: the share of new traces recorded (0 to 1), parent-based: a request that arrives with a sampled `traceparent` is always recorded.',
+    fix: 'Use a number from 0 to 1, e.g. `0.1`.',
+  },
+  OTEL_BSP_SCHEDULE_DELAY: {
+    schema: z.coerce.number().int().min(1).max(600_000).default(5000),
+    description: 'OpenTelemetry: milliseconds between exports of finished spans.',
+    fix: 'Use a whole number of milliseconds, e.g. 5000.',
+  },
+  OTEL_SDK_DISABLED: {
+    schema: flag.default(false),
+    description: 'OpenTelemetry: `true` turns tracing off even when an endpoint is set.',
+    fix: 'Use `true` or `false`.',
+  },
   WORKONWARD_DATA_DIR: {
     schema: z.string().min(1).default('./data'),
     description: 'Directory for the embedded SQLite database and other local state.',

@@ -6,11 +6,13 @@ import type { Authenticate, ScopeChallenge } from '../mcp/authenticate.js';
 import type { McpEndpoint } from '../mcp/mcp-handler.js';
 import { MCP_RESOURCE_PATHS } from '../oauth/resources.js';
 import type { Metrics } from '../observability/metrics.js';
+import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 import type { ApiRequest, ApiResponse } from '../api/api-handler.js';
 import { mountApi } from './api-route.js';
 import { readJsonBody } from './json-body.js';
 import { mountMetrics } from './metrics-routes.js';
 import { requestGuards } from './request-guards.js';
+import { traceRequests } from './trace-requests.js';
 
 export interface AppDependencies {
   readonly config: Config;
@@ -28,6 +30,8 @@ export interface AppDependencies {
   readonly mountFirst?: (app: Hono) => void;
   /** Refuses a request its token's scopes do not cover (403), on the parsed body. */
   readonly scopeChallenge?: ScopeChallenge | undefined;
+  /** A span per request and per MCP method, when tracing is configured. */
+  readonly tracing?: Tracing;
   /** The Workonward HTTP API at /api/v1. */
   readonly api?: (request: ApiRequest) => Promise<ApiResponse>;
 }
@@ -37,6 +41,8 @@ export function createApp(deps: AppDependencies): Hono {
   const guard = requestGuards(config);
   const app = new Hono();
   const { metrics } = deps;
+  const tracing = deps.tracing ?? NO_TRACING;
+  if (tracing.enabled) traceRequests(app, tracing);
   if (metrics !== undefined && config.metricsToken !== undefined)
     mountMetrics(app, metrics, config.metricsToken);
   deps.mountFirst?.(app);
@@ -76,12 +82,21 @@ export function createApp(deps: AppDependencies): Hono {
       const challenged =
         body === undefined ? undefined : deps.scopeChallenge?.(body.parsedBody, auth.authInfo, resource);
       if (challenged !== undefined) return challenged;
-      const response = await mcp.handler.fetch(c.req.raw, {
-        authInfo: auth.authInfo,
-        ...(body !== undefined && { parsedBody: body.parsedBody }),
-      });
+      const message = body?.parsedBody as { method?: unknown; params?: { name?: unknown } } | undefined;
+      const method = typeof message?.method === 'string' ? message.method : 'batch';
+      const response = await tracing.span(
+        `mcp ${method}`,
+        { 'rpc.system': 'jsonrpc', 'rpc.method': method },
+        async (notes) => {
+          if (method === 'tools/call' && typeof message?.params?.name === 'string')
+            notes.set('mcp.tool.name', message.params.name);
+          return mcp.handler.fetch(c.req.raw, {
+            authInfo: auth.authInfo,
+            ...(body !== undefined && { parsedBody: body.parsedBody }),
+          });
+        },
+      );
       if (metrics !== undefined) {
-        const message = body?.parsedBody as { method?: unknown; params?: { name?: unknown } } | undefined;
         metrics.observeMcp(
           message?.method,
           message?.params?.name,

@@ -1,17 +1,28 @@
-import { pino, type Logger } from 'pino';
+import { context, trace } from '@opentelemetry/api';
+import { type DestinationStream, pino, type Logger } from 'pino';
 import { newSecretToken } from './ids.js';
 
 export type { Logger };
 
 /**
- * JSON logs on stderr (stdout belongs to the stdio transport). Credentials are redacted by path
- * wherever they appear; callers never log request bodies.
+ * The ids of the active trace (observability/tracing.ts), so a log line can be found from its
+ * trace and back. Without tracing there is no active span and nothing is added.
  */
-export function createLogger(level: string): Logger {
+function traceIds(): Record<string, string> {
+  const span = trace.getSpan(context.active())?.spanContext();
+  return span === undefined ? {} : { trace_id: span.traceId, span_id: span.spanId };
+}
+
+/**
+ * JSON logs on stderr (stdout belongs to the stdio transport). Credentials are redacted by path
+ * wherever they appear; callers never log request bodies. `destination` is for tests.
+ */
+export function createLogger(level: string, destination: DestinationStream = pino.destination(2)): Logger {
   return pino(
     {
       level,
       base: { service: 'workonward-mcp' },
+      mixin: traceIds,
       redact: {
         paths: [
           '*.authorization',
@@ -30,7 +41,7 @@ export function createLogger(level: string): Logger {
         censor: '[redacted]',
       },
     },
-    pino.destination(2),
+    destination,
   );
 }
 

@@ -8,6 +8,7 @@ import {
 import type { ChangeTokens } from '../domain/crm/change-tokens.js';
 import { DomainError, invalidInput } from '../domain/errors.js';
 import type { AdmitToolCall } from '../domain/limits/grant-call-limit.js';
+import type { Tracing } from '../observability/tracing.js';
 import { type Principal, hasScopes } from '../domain/principal.js';
 import type { Scope } from '../domain/scopes.js';
 import type { PromptDefinition } from '../prompts/define-prompt.js';
@@ -37,6 +38,8 @@ export interface BuildOptions {
   readonly reportInternal: (error: unknown) => string;
   /** Counts a tool call against the caller's per-grant limit (throws `rate_limited` past it). */
   readonly admitToolCall: AdmitToolCall;
+  /** A span per tool call (a no-op unless tracing is configured). */
+  readonly tracing: Tracing;
   /** The principal on stdio, where there is no per-request authentication. */
   readonly fallbackPrincipal?: Principal;
 }
@@ -89,7 +92,7 @@ async function asProtocol<T>(work: () => Promise<T>, reportInternal: (error: unk
  * scopes even though `tools/list` already hid what the grant does not allow.
  */
 export function buildMcpServer(options: BuildOptions): McpServer {
-  const { env, surface, reportInternal, admitToolCall, fallbackPrincipal, changeTokens } = options;
+  const { env, surface, reportInternal, admitToolCall, tracing, fallbackPrincipal, changeTokens } = options;
   const server = new McpServer(
     { name: 'workonward-mcp', title: 'BuildWorkPro CRM (workonward-mcp)', version: options.version },
     {
@@ -126,29 +129,31 @@ export function buildMcpServer(options: BuildOptions): McpServer {
         outputSchema: tool.output,
         annotations: tool.annotations,
       },
-      async (args: unknown, ctx: ServerContext) => {
-        const principal = resolve(ctx);
-        const missing = tool.scopes.filter((scope) => !principal.scopes.includes(scope));
-        if (missing.length > 0) return missingScopeError(tool.name, missing);
-        try {
-          await admitToolCall(principal);
-          const channel = confirmChannel(
-            ctx,
-            // Only read for 2025-era requests, where the initialize-scoped value is the right one.
-            // eslint-disable-next-line @typescript-eslint/no-deprecated
-            server.server.getClientCapabilities(),
-            changeTokens,
-            principal,
-          );
-          const output = await tool.run(args as never, toolContext(env, principal, {}, channel.confirmer));
-          // A write tool that must ask through the client first answers with the question instead.
-          const pending = channel.pendingInput();
-          if (pending !== undefined) return pending;
-          return { content: [{ type: 'text', text: tool.text(output) }], structuredContent: output };
-        } catch (error) {
-          return failureResult(error, reportInternal);
-        }
-      },
+      (args: unknown, ctx: ServerContext) =>
+        tracing.span(`tool ${tool.name}`, { 'mcp.tool.name': tool.name }, async (notes) => {
+          const principal = resolve(ctx);
+          const missing = tool.scopes.filter((scope) => !principal.scopes.includes(scope));
+          if (missing.length > 0) return missingScopeError(tool.name, missing);
+          try {
+            await admitToolCall(principal);
+            const channel = confirmChannel(
+              ctx,
+              // Only read for 2025-era requests, where the initialize-scoped value is the right one.
+              // eslint-disable-next-line @typescript-eslint/no-deprecated
+              server.server.getClientCapabilities(),
+              changeTokens,
+              principal,
+            );
+            const output = await tool.run(args as never, toolContext(env, principal, {}, channel.confirmer));
+            // A write tool that must ask through the client first answers with the question instead.
+            const pending = channel.pendingInput();
+            if (pending !== undefined) return pending;
+            return { content: [{ type: 'text', text: tool.text(output) }], structuredContent: output };
+          } catch (error) {
+            notes.set('mcp.tool.error', error instanceof DomainError ? error.code : 'internal');
+            return failureResult(error, reportInternal);
+          }
+        }),
     );
   }
   // The registered tools stay the dispatch table for tools/call; the listing comes from the catalog.

@@ -7,6 +7,7 @@ import type { Store } from '../store/open-store.js';
 import type { MailSender } from './mail-sender.js';
 import type { RefusalObserver } from '../domain/limits/rate-limiter.js';
 import type { DeliveryObserver } from '../observability/metrics.js';
+import type { Tracing } from '../observability/tracing.js';
 import { renderHeaders } from './outgoing.js';
 import { type OutboxWorker, startOutboxWorker } from './worker.js';
 
@@ -26,6 +27,7 @@ export function startMailRuntime(options: {
   sender: MailSender;
   /** Counts each round's outcomes (metrics), when set. */
   metrics?: (DeliveryObserver & RefusalObserver) | undefined;
+  tracing?: Tracing;
 }): MailRuntime {
   const { config, store, clock, logger, sender } = options;
   const worker = config.mail.worker
@@ -42,6 +44,7 @@ export function startMailRuntime(options: {
         dryRun: config.mail.dryRun,
         leaseMs: config.mail.leaseMs,
         ...(options.metrics !== undefined && { observer: options.metrics }),
+        ...(options.tracing !== undefined && { tracing: options.tracing }),
       })
     : undefined;
   const deps: MailDeps = {

@@ -11,6 +11,7 @@ import type { Database } from '../store/schema.js';
 import { housekeep } from './housekeeping.js';
 import type { MailSender } from './mail-sender.js';
 import type { DeliveryObserver } from '../observability/metrics.js';
+import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 import { outgoingMail } from './outgoing.js';
 import { alertDeadLetter, type Settled, settleRound } from './settle.js';
 
@@ -46,6 +47,8 @@ export interface WorkerOptions {
   readonly random?: () => number;
   /** Told each round's outcomes once they are committed. */
   readonly observer?: DeliveryObserver;
+  /** A span per round that delivers something (its sends and store queries inside). */
+  readonly tracing?: Tracing;
 }
 
 export interface OutboxWorker {
@@ -110,7 +113,16 @@ export async function deliverOnce(options: WorkerOptions, owner: string): Promis
     await buryAbandoned(options);
     return 0;
   }
-  const outcomes = await Promise.all(
+  const deliver = async () => {
+    await settleRound(options, owner, await sendAll(options, rows));
+  };
+  await (options.tracing ?? NO_TRACING).span('outbox deliver', { 'outbox.messages': rows.length }, deliver);
+  return rows.length;
+}
+
+/** Hands every leased row to the sender at once; each outcome is kept, none is thrown. */
+async function sendAll(options: WorkerOptions, rows: Awaited<ReturnType<typeof leaseOutbox>>) {
+  return Promise.all(
     rows.map(async (row): Promise<Settled> => {
       const to = JSON.parse(row.envelope_to) as string[];
       try {
@@ -125,8 +137,6 @@ export async function deliverOnce(options: WorkerOptions, owner: string): Promis
       }
     }),
   );
-  await settleRound(options, owner, outcomes);
-  return rows.length;
 }
 
 /** Runs rounds until stopped; idles `pollMs` between empty rounds; prunes expired state every minute. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type LogEvent, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -24,11 +24,17 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export function openStore(url: string): Store {
-  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url);
+export interface StoreOptions {
+  /** Told of every query after it ran (tracing records a span per query), when set. */
+  readonly onQuery?: (event: LogEvent) => void;
 }
 
-function openSqlite(file: string): Store {
+export function openStore(url: string, options: StoreOptions = {}): Store {
+  const log = options.onQuery === undefined ? {} : { log: options.onQuery };
+  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length), log) : openPostgres(url, log);
+}
+
+function openSqlite(file: string, log: KyselyLog): Store {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const connection = new SqliteDatabase(file);
   connection.pragma('journal_mode = WAL');
@@ -39,6 +45,7 @@ function openSqlite(file: string): Store {
   connection.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+    ...log,
   });
   return assemble(db, { name: 'sqlite', skipLocked: false });
 }
@@ -47,7 +54,7 @@ function openSqlite(file: string): Store {
 const int8AsNumber = new pg.TypeOverrides();
 int8AsNumber.setTypeParser(pg.types.builtins.INT8, Number);
 
-function openPostgres(url: string): Store {
+function openPostgres(url: string, log: KyselyLog): Store {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -62,13 +69,15 @@ function openPostgres(url: string): Store {
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log });
   // Kysely looks for its migration tables in every schema unless told which one, so a database
   // holding another schema's `kysely_migration` would skip creating ours; pin it to ours.
   const migrationSchema = async () =>
     (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
   return assemble(db, { name: 'postgres', skipLocked: true }, migrationSchema);
 }
+
+type KyselyLog = { log?: (event: LogEvent) => void };
 
 function assemble(
   db: Kysely<Database>,

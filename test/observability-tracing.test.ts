@@ -1,0 +1,185 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import { fixedClock } from '../src/lib/clock.js';
+import { createLogger } from '../src/lib/logger.js';
+import { startRuntime, type Runtime } from '../src/runtime.js';
+import { type Serving, serveRuntime } from '../src/serve.js';
+import { TEST_NOW } from './support/server.js';
+import { startTestSmtpServer, type TestSmtpServer } from './support/smtp.js';
+import { createTestDatabase, type TestDatabase } from './support/stores.js';
+
+/** One span as OTLP/HTTP JSON carries it. */
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes: { key: string; value: Record<string, unknown> }[];
+}
+
+/** A real OTLP/HTTP receiver: collects every span POSTed to /v1/traces. */
+async function startOtlpReceiver() {
+  const spans: OtlpSpan[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.url === '/v1/traces' && request.headers['content-type'] === 'application/json') {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+          resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[];
+        };
+        for (const resource of body.resourceSpans)
+          for (const scope of resource.scopeSpans) spans.push(...scope.spans);
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  return {
+    url,
+    spans,
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
+  };
+}
+
+const attribute = (span: OtlpSpan, key: string) => {
+  const value = span.attributes.find((a) => a.key === key)?.value;
+  return value === undefined ? undefined : Object.values(value)[0];
+};
+
+let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+let smtp: TestSmtpServer;
+let database: TestDatabase;
+let runtime: Runtime;
+let serving: Serving;
+const logLines: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+  smtp = await startTestSmtpServer();
+  database = await createTestDatabase('sqlite');
+  const config = loadConfig({
+    WORKONWARD_ENV: 'development',
+    WORKONWARD_MCP_TRANSPORT: 'http',
+    WORKONWARD_MCP_AUTH: 'none',
+    WORKONWARD_MCP_TENANT: 'summit-ridge',
+    WORKONWARD_MCP_PORT: '0',
+    WORKONWARD_DATABASE_URL: database.url,
+    WORKONWARD_SMTP_URL: smtp.url,
+    WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$',
+    WORKONWARD_MAIL_POLL_MS: '50',
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_BSP_SCHEDULE_DELAY: '50',
+    OTEL_SERVICE_NAME: 'workonward-test',
+  });
+  const capture = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n'))
+        if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  runtime = await startRuntime(config, {
+    clock: fixedClock(TEST_NOW),
+    logger: createLogger('info', capture),
+  });
+  serving = await serveRuntime(runtime);
+});
+afterAll(async () => {
+  await serving.stop();
+  await runtime.close();
+  await database.dispose();
+  await smtp.close();
+  await receiver.close();
+});
+
+async function until<T>(find: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('not received in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('OpenTelemetry traces over OTLP/HTTP', () => {
+  it('exports HTTP request → MCP method → tool → store queries as one tree, continuing the caller’s traceparent', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const client = new Client({ name: 'trace-test', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('/mcp', serving.url), {
+        requestInit: { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } },
+      }),
+    );
+    expect((await client.callTool({ name: 'projects.list', arguments: {} })).isError).toBeFalsy();
+    await client.close();
+
+    const tool = await until(() =>
+      receiver.spans.find((s) => s.name === 'tool projects.list' && s.traceId === traceId),
+    );
+    const mcp = receiver.spans.find((s) => s.spanId === tool.parentSpanId);
+    expect(mcp?.name).toBe('mcp tools/call');
+    expect(attribute(mcp as OtlpSpan, 'mcp.tool.name')).toBe('projects.list');
+    const http = receiver.spans.find((s) => s.spanId === mcp?.parentSpanId);
+    expect(http?.name).toBe('HTTP POST');
+    expect(http?.kind).toBe(2); // SERVER
+    expect(http?.parentSpanId).toBe('00f067aa0ba902b7'); // the caller's span
+    expect(attribute(http as OtlpSpan, 'http.route')).toBe('/mcp');
+    expect(attribute(http as OtlpSpan, 'http.response.status_code')).toBe(200);
+    const queries = await until(() => {
+      const found = receiver.spans.filter((s) => s.parentSpanId === tool.spanId);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(queries.every((q) => q.name.startsWith('db ') && q.traceId === traceId)).toBe(true);
+    expect(queries.map((q) => attribute(q, 'db.query.text')).join(' ')).toMatch(/from "projects"/i);
+    expect(queries.every((q) => attribute(q, 'db.system.name') === 'sqlite')).toBe(true);
+  });
+
+  it('traces a send through its tool and the worker’s SMTP delivery, and log lines carry the trace id', async () => {
+    const client = new Client({ name: 'trace-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', serving.url)));
+    const sent = await client.callTool({
+      name: 'send_email',
+      arguments: { to: ['person@gitdate.ink'], subject: 'Traced', text: 'Hello', idempotency_key: 'trace-1' },
+    });
+    expect(sent.isError).toBeFalsy();
+    await client.close();
+    await smtp.waitFor(1);
+
+    const tool = await until(() => receiver.spans.find((s) => s.name === 'tool send_email'));
+    const inserts = receiver.spans.filter(
+      (s) => s.parentSpanId === tool.spanId && attribute(s, 'db.operation.name') === 'INSERT',
+    );
+    expect(inserts.length).toBeGreaterThan(0);
+    const queued = logLines.find((line) => line.msg === 'email queued');
+    expect(queued?.trace_id).toBe(tool.traceId);
+
+    const smtpSpan = await until(() => receiver.spans.find((s) => s.name === 'smtp send'));
+    expect(smtpSpan.kind).toBe(3); // CLIENT
+    const deliver = receiver.spans.find((s) => s.spanId === smtpSpan.parentSpanId);
+    expect(deliver?.name).toBe('outbox deliver');
+    const settles = await until(() => {
+      const found = receiver.spans.filter(
+        (s) => s.parentSpanId === deliver?.spanId && attribute(s, 'db.operation.name') === 'UPDATE',
+      );
+      return found.length > 0 ? found : undefined;
+    });
+    expect(settles.length).toBeGreaterThan(0);
+    // An idle worker's polls are in no trace and make no spans.
+    expect(receiver.spans.filter((s) => s.name.startsWith('db ') && s.parentSpanId === undefined)).toEqual(
+      [],
+    );
+  });
+});
