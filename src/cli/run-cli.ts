@@ -85,17 +85,34 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     else io.stdout(`${result.text}\n`);
     return result.exitCode ?? (result.ok === false ? 1 : 0);
   } catch (error) {
-    return reportFailure(error, values.json, io);
+    return reportFailure(error, values.json, io, storeName(config.store.url));
   }
 }
 
+/** The store a command opened, for its error messages (a password in a URL is never shown). */
+export function storeName(url: string): string {
+  const parsed = URL.parse(url);
+  if (parsed === null || parsed.protocol === 'sqlite:') return url;
+  parsed.password = '';
+  parsed.search = '';
+  return parsed.toString();
+}
+
 /** One place renders failures: usage errors exit 2, everything else 1 (with the hint, if any). */
-function reportFailure(error: unknown, json: boolean, io: CliIo): number {
+function reportFailure(error: unknown, json: boolean, io: CliIo, store: string): number {
   const message = error instanceof Error ? error.message : String(error);
   const hint = error instanceof DomainError ? error.hint : undefined;
   const code = error instanceof DomainError ? error.code : error instanceof UsageError ? 'usage' : 'failed';
+  // Which store the command read (`./data` unless configured): what someone debugging a failure
+  // needs first. A usage error is about the invocation, not the store.
+  const where = error instanceof UsageError ? {} : { store };
   if (json)
-    io.stderr(`${JSON.stringify({ error: message, code, ...(hint === undefined ? {} : { hint }) })}\n`);
-  else io.stderr(`Error: ${message}\n${hint === undefined ? '' : `Hint: ${hint}\n`}`);
+    io.stderr(
+      `${JSON.stringify({ error: message, code, ...(hint === undefined ? {} : { hint }), ...where })}\n`,
+    );
+  else
+    io.stderr(
+      `Error: ${message}\n${hint === undefined ? '' : `Hint: ${hint}\n`}${'store' in where ? `Store: ${store}\n` : ''}`,
+    );
   return error instanceof UsageError ? 2 : 1;
 }

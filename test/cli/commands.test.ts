@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
+import { storeName } from '../../src/cli/run-cli.js';
 import { synopsis, usage } from '../../src/cli/usage.js';
 import { availableDialects, createTestDatabase, type TestDatabase } from '../support/stores.js';
 import { cli, json } from './cli-harness.js';
@@ -121,6 +122,21 @@ describe.each(dialects)('CLI commands with --json on %s', (dialect) => {
       ),
     );
     expect(promoted).toMatchObject({ role: 'admin', user_id: json(added).user_id });
+  });
+
+  it('audit export of an unknown tenant exits 1 (as docs/cli.md says), naming the store it read', async () => {
+    const unknown = await run('audit', 'export', '--tenant', 'nope');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No tenant "nope"');
+    expect(unknown.stderr).toContain(`Store: ${storeName(database.url)}`);
+    const json = await run('audit', 'export', '--tenant', 'nope', '--json');
+    expect(JSON.parse(json.stderr)).toMatchObject({ code: 'not_found', store: storeName(database.url) });
+  });
+
+  it('never shows a database password in the store it names', () => {
+    expect(storeName('postgres://app:s3cret@db.example:5432/workonward?sslmode=require')).toBe(
+      'postgres://app@db.example:5432/workonward',
+    );
   });
 
   it('user add refuses an unknown tenant and a bad role with exit 1', async () => {

@@ -1,6 +1,7 @@
 import { exportAudit } from '../../domain/audit/audit-export.js';
 import { accountsRepository } from '../../store/accounts-repository.js';
-import { type Command, required, UsageError, withStore } from '../command.js';
+import { DomainError } from '../../domain/errors.js';
+import { type Command, required, withStore } from '../command.js';
 
 /** `audit export --tenant SLUG`: the tenant's whole audit log as JSON lines, oldest first, on stdout. */
 export const auditExportCommand: Command = {
@@ -12,7 +13,8 @@ export const auditExportCommand: Command = {
     return withStore(config, async (store) => {
       const tenant = await accountsRepository(store.db).findTenantBySlug(slug);
       if (tenant === undefined)
-        throw new UsageError(`No tenant ${JSON.stringify(slug)} (see \`tenant list\`).`);
+        // An unknown tenant is a failed command (exit 1, as docs/cli.md says), not bad usage.
+        throw new DomainError('not_found', `No tenant ${JSON.stringify(slug)}.`, 'Run `tenant list`.');
       const entries: unknown[] = [];
       for await (const entry of exportAudit(store.db, tenant.id)) entries.push(entry);
       return { data: entries, text: entries.map((entry) => JSON.stringify(entry)).join('\n') };

@@ -1,5 +1,4 @@
 import { shutDownGracefully } from '../../lifecycle/graceful-shutdown.js';
-import { serveRuntime } from '../../serve.js';
 import { startRuntime } from '../../runtime.js';
 import type { Command } from '../command.js';
 
@@ -11,6 +10,9 @@ export const serveCommand: Command = {
   words: ['serve'],
   summary: 'Serve MCP over WORKONWARD_MCP_TRANSPORT (the default command)',
   async run({ config }) {
+    // Loaded here, not at the top: the authorization-server engine prints a runtime warning on
+    // import (Node 20), which belongs in the server's output, not in every other command's.
+    const { serveRuntime } = await import('../../serve.js');
     const runtime = await startRuntime(config);
     const serving = await serveRuntime(runtime).catch(async (error: unknown) => {
       await runtime.close();
