@@ -12,6 +12,8 @@ export interface DialectTraits {
   readonly name: 'sqlite' | 'postgres';
   /** `FOR UPDATE SKIP LOCKED` is available, so several workers can lease rows concurrently. */
   readonly skipLocked: boolean;
+  /** Row-level security admits only the tenant set by `withTenant` (migration 0010). */
+  readonly rowLevelSecurity: boolean;
 }
 
 export interface Store {
@@ -47,7 +49,7 @@ function openSqlite(file: string, log: KyselyLog): Store {
     dialect: new SqliteDialect({ database: withStatementCache(connection) }),
     ...log,
   });
-  return assemble(db, { name: 'sqlite', skipLocked: false });
+  return assemble(db, { name: 'sqlite', skipLocked: false, rowLevelSecurity: false });
 }
 
 /** int8 columns (money in cents) arrive as numbers; values stay far below 2^53. */
@@ -74,7 +76,7 @@ function openPostgres(url: string, log: KyselyLog): Store {
   // holding another schema's `kysely_migration` would skip creating ours; pin it to ours.
   const migrationSchema = async () =>
     (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
-  return assemble(db, { name: 'postgres', skipLocked: true }, migrationSchema);
+  return assemble(db, { name: 'postgres', skipLocked: true, rowLevelSecurity: true }, migrationSchema);
 }
 
 type KyselyLog = { log?: (event: LogEvent) => void };

@@ -8,6 +8,7 @@ import { rateLimits } from './0006-rate-limits.js';
 import { apiKeys } from './0007-api-keys.js';
 import { rateLimitWindows } from './0008-rate-limit-windows.js';
 import { bidChangeReasons } from './0009-bid-change-reasons.js';
+import { rowLevelSecurity } from './0010-row-level-security.js';
 
 /** Every migration, in order. Explicit, never globbed; names are permanent once released. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -20,4 +21,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0007-api-keys': apiKeys,
   '0008-rate-limit-windows': rateLimitWindows,
   '0009-bid-change-reasons': bidChangeReasons,
+  '0010-row-level-security': rowLevelSecurity,
 };
