@@ -42,6 +42,12 @@ export default tseslint.config(
     },
   },
   {
+    // In the product `void` may not silence a promise: it handles no rejection (issue 12). A
+    // shutdown or outbox step that fails must reach a handler.
+    files: ['src/**'],
+    rules: { '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }] },
+  },
+  {
     files: ['src/config/**', 'test/**', 'bench/**', 'scripts/**', 'src/main.ts'],
     rules: { 'no-restricted-syntax': 'off', 'no-restricted-imports': 'off' },
   },

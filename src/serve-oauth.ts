@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { ensureFirstTenant } from './domain/accounts/first-run.js';
-import { ALL_SCOPES } from './domain/scopes.js';
+import { ALL_SCOPES, isScope } from './domain/scopes.js';
 import {
   bearerToken,
   toolScopeChallenge,
@@ -53,7 +53,7 @@ export async function oauthMode(
   const scopeChallenge = toolScopeChallenge(
     (name) => scopesOf.get(name),
     metadataUrl,
-    (tool, missing) => missingScopeError(tool, missing as never),
+    (tool, missing) => missingScopeError(tool, missing.filter(isScope)),
   );
   return {
     authenticate,

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { MailSender, OutgoingMail, SentMail } from './mail-sender.js';
 import { messageOptions } from './compose.js';
 
@@ -11,21 +12,18 @@ import { messageOptions } from './compose.js';
 export function smtpSender(url: string, options: { timeoutMs: number }): MailSender {
   // Transport options go in the first argument with the URL: a second argument would only be
   // default message fields (an earlier version passed `pool` there and never pooled).
-  const transport = nodemailer.createTransport({
+  const transportOptions: SMTPPool.Options = {
     url,
     pool: true,
     maxConnections: 4,
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,
     socketTimeout: options.timeoutMs,
-  } as never);
+  };
+  const transport = nodemailer.createTransport(transportOptions);
   return {
     async send(mail: OutgoingMail): Promise<SentMail> {
-      const info = (await transport.sendMail(messageOptions(mail))) as {
-        messageId: string;
-        accepted: (string | { address: string })[];
-        rejected: (string | { address: string })[];
-      };
+      const info = await transport.sendMail(messageOptions(mail));
       const address = (item: string | { address: string }) =>
         typeof item === 'string' ? item : item.address;
       return {

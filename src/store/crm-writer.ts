@@ -23,18 +23,9 @@ export type NewBidNote = Omit<BidNoteRow, 'tenant_id'>;
 /** Rows per INSERT: keeps every statement under SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 500;
 
-async function insertAll<T extends keyof Database>(
-  db: Executor,
-  table: T,
-  rows: Database[T][],
-): Promise<void> {
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    // Kysely's insert typing cannot follow a generic table name; callers pass rows of that table.
-    await db
-      .insertInto(table)
-      .values(rows.slice(start, start + CHUNK) as never)
-      .execute();
-  }
+/** Writes `rows` in statements of at most CHUNK rows each, in order. */
+async function inChunks<R>(rows: readonly R[], write: (chunk: R[]) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < rows.length; start += CHUNK) await write(rows.slice(start, start + CHUNK));
 }
 
 const lower = (...parts: (string | null)[]) =>
@@ -50,49 +41,43 @@ const lower = (...parts: (string | null)[]) =>
 export function crmWriter(db: Executor, tenantId: string) {
   return {
     companies: (rows: NewCompany[]) =>
-      insertAll(
-        db,
-        'companies',
+      inChunks(
         rows.map((row) => ({ ...row, tenant_id: tenantId, name_key: row.name.trim().toLowerCase() })),
+        (chunk) => db.insertInto('companies').values(chunk).execute(),
       ),
     contacts: (rows: NewContact[]) =>
-      insertAll(
-        db,
-        'contacts',
+      inChunks(
         rows.map((row) => ({
           ...row,
           tenant_id: tenantId,
           email_key: row.email.trim().toLowerCase(),
           search_text: lower(row.first_name, row.last_name, row.email, row.title),
         })),
+        (chunk) => db.insertInto('contacts').values(chunk).execute(),
       ),
     projects: (rows: NewProject[]) =>
-      insertAll(
-        db,
-        'projects',
+      inChunks(
         rows.map((row) => ({
           ...row,
           tenant_id: tenantId,
           search_text: lower(row.name, row.location, row.description),
         })),
+        (chunk) => db.insertInto('projects').values(chunk).execute(),
       ),
     bids: (rows: NewBid[]) =>
-      insertAll(
-        db,
-        'bids',
+      inChunks(
         rows.map((row) => ({ ...row, tenant_id: tenantId })),
+        (chunk) => db.insertInto('bids').values(chunk).execute(),
       ),
     bidStatusChanges: (rows: NewBidStatusChange[]) =>
-      insertAll(
-        db,
-        'bid_status_changes',
+      inChunks(
         rows.map((row) => ({ ...row, reason: row.reason ?? null, tenant_id: tenantId })),
+        (chunk) => db.insertInto('bid_status_changes').values(chunk).execute(),
       ),
     bidNotes: (rows: NewBidNote[]) =>
-      insertAll(
-        db,
-        'bid_notes',
+      inChunks(
         rows.map((row) => ({ ...row, tenant_id: tenantId })),
+        (chunk) => db.insertInto('bid_notes').values(chunk).execute(),
       ),
   };
 }

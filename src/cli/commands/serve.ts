@@ -18,12 +18,14 @@ export const serveCommand: Command = {
       await runtime.close();
       throw error;
     });
-    await new Promise<void>((resolve) => {
+    // A failed shutdown step rejects this promise, so the CLI reports it and exits 1 (a floating
+    // promise here would have been an unhandled rejection with no report of which step failed).
+    await new Promise<void>((resolve, reject) => {
       let stopping = false;
       const stop = (reason: string) => {
         if (stopping) return;
         stopping = true;
-        void shutDownGracefully(
+        shutDownGracefully(
           {
             readiness: serving.readiness,
             // stdio has no balancer to wait for.
@@ -33,7 +35,7 @@ export const serveCommand: Command = {
             logger: runtime.logger,
           },
           reason,
-        ).then(resolve);
+        ).then(resolve, reject);
       };
       process.once('SIGTERM', () => {
         stop('SIGTERM');
@@ -41,9 +43,10 @@ export const serveCommand: Command = {
       process.once('SIGINT', () => {
         stop('SIGINT');
       });
-      void serving.ended?.then(() => {
+      const stdinClosed = () => {
         stop('stdin closed');
-      });
+      };
+      serving.ended?.then(stdinClosed, stdinClosed);
     });
     return undefined;
   },

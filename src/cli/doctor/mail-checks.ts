@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { type DoctorCheck, SYMPTOMS, pass, problem } from './doctor-check.js';
 
 /** The SMTP account answers and accepts the login (nodemailer's verify: connect, greet, auth). */
@@ -18,12 +19,13 @@ export const smtpCheck: DoctorCheck = {
           );
     const where = URL.parse(url);
     const shown = where === null ? 'WORKONWARD_SMTP_URL' : `${where.protocol}//${where.host}`;
-    const transport = nodemailer.createTransport({
+    const transportOptions: SMTPTransport.Options = {
       url,
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,
-    } as never);
+    };
+    const transport = nodemailer.createTransport(transportOptions);
     try {
       await transport.verify();
       return pass('smtp', `${shown} answers and accepts the login`);
