@@ -6,8 +6,11 @@ import { readiness as newReadiness, type Readiness } from './lifecycle/graceful-
 import { listen } from './http/serve.js';
 import { fixedPrincipal } from './mcp/authenticate.js';
 import { createMcpEndpoint } from './mcp/mcp-handler.js';
+import { CoreDispatch } from './mcp/core-dispatch.js';
+import { coreEndpoint } from './mcp/node-endpoint.js';
+import { guardsPass } from './http/request-guards.js';
 import type { AuthorizationServerOptions } from './oauth/authorization-server.js';
-import { buildServerFor, localPrincipal, type Runtime } from './runtime.js';
+import { buildServerFor, localPrincipal, type Runtime, VERSION } from './runtime.js';
 import { type OAuthMode, oauthMode } from './serve-oauth.js';
 
 export interface Serving {
@@ -55,8 +58,8 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
   const authenticate: typeof check =
     metrics === undefined || config.auth === 'none'
       ? check
-      : async (request, resource) => {
-          const result = await check(request, resource);
+      : async (authorization, resource) => {
+          const result = await check(authorization, resource);
           metrics.observeTokenCheck(result.ok);
           return result;
         };
@@ -81,7 +84,47 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
     scopeChallenge,
     api: apiEndpoint(runtime),
   });
-  const server = await listen(app, config.http.host, config.http.port);
+  const core = coreEndpoint({
+    dispatch: new CoreDispatch({
+      env: runtime.env,
+      surface: runtime.surface,
+      version: VERSION,
+      reportInternal: runtime.reportInternal,
+      admitToolCall: runtime.admitToolCall,
+      changeTokens: runtime.changeTokens,
+    }),
+    authenticate,
+    guardsPass: guardsPass(config),
+    maxBodyBytes: config.http.maxBodyBytes,
+    scopeChallenge,
+    issuer: config.oauth.issuer,
+    observe:
+      metrics === undefined
+        ? undefined
+        : (path, method, tool, status, seconds) => {
+            metrics.observeMcp(method, tool, status, seconds);
+            // The route series exists only where /metrics is served (as app.ts mounts it).
+            if (config.metricsToken !== undefined) metrics.observeHttp(path, status, seconds);
+          },
+  });
+  // The MCP paths go to the core on node:http first; everything else (and every request the core
+  // hands on) to the Hono app. With OTLP tracing on, every request takes the app's traced path
+  // (request → MCP method → tool spans), which the core does not emit yet.
+  const server = await listen(
+    app,
+    config.http.host,
+    config.http.port,
+    runtime.tracing.enabled
+      ? undefined
+      : (request, response, next) => {
+          const path = request.url?.split('?', 1)[0];
+          if (path !== '/mcp' && path !== '/api/mcp') {
+            next();
+            return;
+          }
+          core(request, response, path, next);
+        },
+  );
   logger.info(
     { url: server.url, mcp: MCP_RESOURCE_PATHS.map((path) => `${server.url}${path}`), auth: config.auth },
     'serving MCP over HTTP',

@@ -75,7 +75,7 @@ export function createApp(deps: AppDependencies): Hono {
       const started = metrics === undefined ? 0 : performance.now();
       const rejected = guard(c.req.raw);
       if (rejected !== undefined) return rejected;
-      const auth = await authenticate(c.req.raw, resource);
+      const auth = await authenticate(c.req.header('authorization'), resource);
       if (!auth.ok) return auth.response;
       const body = await readJsonBody(c.req.raw, config.http.maxBodyBytes);
       if (body?.ok === false) return body.response;

@@ -1,4 +1,8 @@
-import { hostHeaderValidationResponse, localhostAllowedHostnames } from '@modelcontextprotocol/server';
+import {
+  hostHeaderValidationResponse,
+  localhostAllowedHostnames,
+  validateHostHeader,
+} from '@modelcontextprotocol/server';
 import type { Config } from '../config/config.js';
 import { isLoopbackHost } from '../config/load.js';
 
@@ -38,6 +42,14 @@ const forbiddenOrigin = () =>
     { status: 403 },
   );
 
+function allowedHostsOf(config: Config): string[] {
+  return [
+    ...(isLoopbackHost(config.http.host) || config.env === 'development' ? localhostAllowedHostnames() : []),
+    new URL(config.oauth.issuer).hostname,
+    ...(config.http.allowedHosts ?? []),
+  ];
+}
+
 /**
  * DNS-rebinding and cross-origin guards for the MCP endpoint. `Host` must name this server
  * (loopback names when bound to loopback, the issuer's host, and any configured host); a present
@@ -45,11 +57,7 @@ const forbiddenOrigin = () =>
  * clients) pass.
  */
 export function requestGuards(config: Config): (request: Request) => Response | undefined {
-  const allowedHosts = [
-    ...(isLoopbackHost(config.http.host) || config.env === 'development' ? localhostAllowedHostnames() : []),
-    new URL(config.oauth.issuer).hostname,
-    ...(config.http.allowedHosts ?? []),
-  ];
+  const allowedHosts = allowedHostsOf(config);
   const originAllowed = originPolicy(config);
   return (request) => {
     const hostRefused = hostHeaderValidationResponse(request, allowedHosts);
@@ -57,4 +65,17 @@ export function requestGuards(config: Config): (request: Request) => Response | 
     const origin = request.headers.get('origin');
     return origin === null || originAllowed(origin) ? undefined : forbiddenOrigin();
   };
+}
+
+/**
+ * The same guards as a yes/no on the raw header values, for the node:http core: it answers only
+ * requests both guards let through and hands every other one to the path that renders the refusal.
+ */
+export function guardsPass(
+  config: Config,
+): (host: string | undefined, origin: string | undefined) => boolean {
+  const allowedHosts = allowedHostsOf(config);
+  const originAllowed = originPolicy(config);
+  return (host, origin) =>
+    validateHostHeader(host, allowedHosts).ok && (origin === undefined || originAllowed(origin));
 }

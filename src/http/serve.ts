@@ -1,5 +1,17 @@
-import { type ServerType, serve } from '@hono/node-server';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
+
+/**
+ * Takes a request before the Hono app does (the MCP core on node:http); `next` hands it to the
+ * app, with the body when it has already been read.
+ */
+export type Intercept = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  next: (body?: Buffer) => void,
+) => void;
 
 export interface RunningServer {
   readonly url: string;
@@ -18,36 +30,47 @@ export const HTTP_TIMEOUTS = {
   connectionsCheckingInterval: 1_000,
 } as const;
 
-export function listen(app: Hono, host: string, port: number): Promise<RunningServer> {
+export function listen(app: Hono, host: string, port: number, intercept?: Intercept): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server: ServerType = serve(
-      { fetch: app.fetch, hostname: host, port, serverOptions: HTTP_TIMEOUTS },
-      (info) => {
-        const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-        resolve({
-          url: `http://${shownHost}:${info.port}`,
-          close: (graceMs = 10_000) =>
-            new Promise<void>((done) => {
-              const force = setTimeout(() => {
-                if ('closeAllConnections' in server) server.closeAllConnections();
-              }, graceMs);
-              force.unref();
-              // Idle keep-alive sockets would hold close() open; in-flight ones are left to finish and
-              // closed as soon as their response is done, not after the keep-alive timeout.
-              const sweep = setInterval(() => {
-                if ('closeIdleConnections' in server) server.closeIdleConnections();
-              }, 50);
-              sweep.unref();
-              server.close(() => {
-                clearTimeout(force);
-                clearInterval(sweep);
-                done();
-              });
-              if ('closeIdleConnections' in server) server.closeIdleConnections();
-            }),
-        });
-      },
+    const toApp = getRequestListener(app.fetch, { hostname: host });
+    const server = createServer(
+      HTTP_TIMEOUTS,
+      intercept === undefined
+        ? toApp
+        : (request, response) => {
+            intercept(request, response, (body) => {
+              // @hono/node-server reads a body already taken off the socket from `rawBody`.
+              if (body !== undefined) Object.assign(request, { rawBody: body });
+              void toApp(request, response);
+            });
+          },
     );
+    server.listen(port, host, () => {
+      const info = server.address() as AddressInfo;
+      const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      resolve({
+        url: `http://${shownHost}:${info.port}`,
+        close: (graceMs = 10_000) =>
+          new Promise<void>((done) => {
+            const force = setTimeout(() => {
+              server.closeAllConnections();
+            }, graceMs);
+            force.unref();
+            // Idle keep-alive sockets would hold close() open; in-flight ones are left to finish and
+            // closed as soon as their response is done, not after the keep-alive timeout.
+            const sweep = setInterval(() => {
+              server.closeIdleConnections();
+            }, 50);
+            sweep.unref();
+            server.close(() => {
+              clearTimeout(force);
+              clearInterval(sweep);
+              done();
+            });
+            server.closeIdleConnections();
+          }),
+      });
+    });
     server.once('error', reject);
   });
 }

@@ -5,8 +5,12 @@ import { authInfoOf } from './principal-of.js';
 
 export type Authentication = { ok: true; authInfo: AuthInfo } | { ok: false; response: Response };
 
-/** Resolves the principal of one MCP request, or the response that refuses it. */
-export type Authenticate = (request: Request, resource: string) => Promise<Authentication>;
+/**
+ * Resolves the principal of one MCP request from its `Authorization` header (undefined when
+ * absent), or the response that refuses it. Takes the header, not a Request, so the node:http
+ * core and the web-standard path call it alike.
+ */
+export type Authenticate = (authorization: string | undefined, resource: string) => Promise<Authentication>;
 
 /** `WORKONWARD_MCP_AUTH=none`: every request is the configured tenant (loopback or stdio only). */
 export function fixedPrincipal(principal: Principal): Authenticate {
@@ -22,8 +26,8 @@ export function bearerToken(
   verifier: TokenVerifier,
   challenge: (resource: string) => { metadataUrl: string; scope: string },
 ): Authenticate {
-  return async (request, resource) => {
-    const header = request.headers.get('authorization') ?? '';
+  return async (authorization, resource) => {
+    const header = authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
     // Built only for a refusal: the challenge is not needed on the accepted path.
     const refuse = (error?: string) => {

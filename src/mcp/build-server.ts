@@ -18,6 +18,7 @@ import { type ToolEnvironment, toolContext } from '../tools/tool-context.js';
 import { confirmChannel } from './confirm-channel.js';
 import { reportInvalidParams } from './invalid-params.js';
 import { principalOf } from './principal-of.js';
+import { CACHE_HINTS, CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
 import type { ToolCatalog } from './tool-catalog.js';
 import { failureResult, missingScopeError } from './tool-results.js';
 
@@ -43,11 +44,6 @@ export interface BuildOptions {
   /** The principal on stdio, where there is no per-request authentication. */
   readonly fallbackPrincipal?: Principal;
 }
-
-const INSTRUCTIONS =
-  'BuildWorkPro CRM for one construction company (tenant): projects, companies, contacts and bids. ' +
-  'Use projects.list / bids.list / contacts.search to find records, then the matching .get tool for details. ' +
-  'Bids have human numbers like #123. Every tool works only inside the tenant this connection was granted.';
 
 function forbidden(what: string, missing: readonly Scope[]): DomainError {
   return new DomainError(
@@ -93,29 +89,12 @@ async function asProtocol<T>(work: () => Promise<T>, reportInternal: (error: unk
  */
 export function buildMcpServer(options: BuildOptions): McpServer {
   const { env, surface, reportInternal, admitToolCall, tracing, fallbackPrincipal, changeTokens } = options;
-  const server = new McpServer(
-    { name: 'workonward-mcp', title: 'BuildWorkPro CRM (workonward-mcp)', version: options.version },
-    {
-      instructions: INSTRUCTIONS,
-      capabilities: {
-        tools: { listChanged: false },
-        prompts: { listChanged: false },
-        resources: { listChanged: false },
-        // Accepts logging/setLevel (2025 era) so clients that set a level are not refused; this
-        // server sends no log notifications (the modern era sends none without a per-request level).
-        logging: {},
-      },
-      cacheHints: {
-        'server/discover': { ttlMs: 3_600_000, cacheScope: 'public' },
-        // Lists depend on the grant's scopes, so they are private to the token.
-        'tools/list': { ttlMs: 300_000, cacheScope: 'private' },
-        'prompts/list': { ttlMs: 300_000, cacheScope: 'private' },
-        'resources/templates/list': { ttlMs: 300_000, cacheScope: 'private' },
-        'resources/list': { ttlMs: 0, cacheScope: 'private' },
-        'resources/read': { ttlMs: 0, cacheScope: 'private' },
-      },
-    },
-  );
+  const server = new McpServer(serverInfo(options.version), {
+    instructions: INSTRUCTIONS,
+    // Copies: the SDK may extend what it is given, and the core reads the originals.
+    capabilities: structuredClone(CAPABILITIES),
+    cacheHints: structuredClone(CACHE_HINTS),
+  });
   const resolve = (ctx: ServerContext) => principalOf(ctx, fallbackPrincipal);
   reportInvalidParams(server);
 

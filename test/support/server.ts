@@ -13,6 +13,8 @@ export interface TestServer {
   readonly url: string;
   readonly runtime: Runtime;
   readonly config: Config;
+  /** How many SDK servers the HTTP path has built: 0 while the core answers everything itself. */
+  sdkServersBuilt(): number;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startTestServer(
     url: serving.url ?? '',
     runtime,
     config,
+    sdkServersBuilt: () => serving.mcpServersBuilt?.() ?? 0,
     async stop() {
       await serving.stop();
       await runtime.close();

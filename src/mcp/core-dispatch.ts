@@ -1,0 +1,105 @@
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import type { ChangeTokens } from '../domain/crm/change-tokens.js';
+import type { AdmitToolCall } from '../domain/limits/grant-call-limit.js';
+import type { Principal } from '../domain/principal.js';
+import { changeIdConfirmer } from '../tools/confirmer.js';
+import type { ToolDefinition } from '../tools/define-tool.js';
+import { type ToolEnvironment, toolContext } from '../tools/tool-context.js';
+import type { McpSurface } from './build-server.js';
+import type { FastRequest } from './fast-envelope.js';
+import { ListAnswers } from './list-answers.js';
+import { CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
+import { failureResult, missingScopeError } from './tool-results.js';
+
+/** What the core answers: the `result` JSON, or undefined when the SDK must answer instead. */
+type Handler = (
+  request: FastRequest,
+  principal: Principal,
+) => Promise<string | undefined> | string | undefined;
+
+export interface CoreDispatchOptions {
+  readonly env: ToolEnvironment;
+  readonly surface: McpSurface;
+  readonly version: string;
+  readonly reportInternal: (error: unknown) => string;
+  /** The per-grant tool-call limit, counted exactly as the SDK server's tools count it. */
+  readonly admitToolCall: AdmitToolCall;
+  /**
+   * Write tools confirm by `change_id` on every request the core answers: 2025-era HTTP requests
+   * (stateless, so no server-to-client question) and 2026-07-28 requests that declare no client
+   * capabilities (fast-envelope hands on any that do, and any retry carrying `inputResponses`,
+   * so `input_required` stays with confirm-channel.ts on the SDK path).
+   */
+  readonly changeTokens: ChangeTokens;
+}
+
+/**
+ * The core's method table: one handler per method, each returning the serialised result.
+ * Lists come pre-serialised per scope set; `tools/call` validates its arguments with the tool's
+ * own zod schema (built once, at registration) and runs the tool. Output schemas are checked by
+ * the tests (test/mcp/tools-e2e.test.ts: the SDK client validates every structuredContent
+ * against the listed outputSchema, and each tool's zod output schema parses it), not on every
+ * call. A request the core does not answer exactly as the SDK would (an unknown tool, arguments
+ * its schema refuses) returns undefined, and the caller hands it to the SDK, which owns every
+ * protocol refusal.
+ */
+export class CoreDispatch {
+  readonly lists: ListAnswers;
+  private readonly tools: ReadonlyMap<string, ToolDefinition>;
+  private readonly handlers: Readonly<Record<string, Handler>>;
+
+  constructor(private readonly options: CoreDispatchOptions) {
+    this.lists = new ListAnswers(options.surface, options.version);
+    this.tools = new Map(options.surface.tools.map((tool) => [tool.name, tool]));
+    const info = serverInfo(options.version);
+    this.handlers = {
+      initialize: (request) =>
+        JSON.stringify({
+          protocolVersion: request.params.protocolVersion,
+          capabilities: CAPABILITIES,
+          serverInfo: info,
+          instructions: INSTRUCTIONS,
+        }),
+      ping: () => '{}',
+      'server/discover': (request, principal) =>
+        this.lists.resultJson('server/discover', request.era, principal.scopes),
+      'tools/list': (request, principal) =>
+        this.lists.resultJson('tools/list', request.era, principal.scopes),
+      'prompts/list': (request, principal) =>
+        this.lists.resultJson('prompts/list', request.era, principal.scopes),
+      'resources/templates/list': (request, principal) =>
+        this.lists.resultJson('resources/templates/list', request.era, principal.scopes),
+      'tools/call': (request, principal) => this.callTool(request, principal),
+    };
+  }
+
+  /** Whether the method is one the core answers (notifications are accepted before dispatch). */
+  handles(method: string): boolean {
+    return Object.hasOwn(this.handlers, method);
+  }
+
+  answer(request: FastRequest, principal: Principal): Promise<string | undefined> | string | undefined {
+    return this.handlers[request.method]?.(request, principal);
+  }
+
+  private async callTool(request: FastRequest, principal: Principal): Promise<string | undefined> {
+    const tool = this.tools.get(request.params.name as string);
+    if (tool === undefined) return undefined;
+    const parsed = tool.input.safeParse(request.params.arguments ?? {});
+    if (!parsed.success) return undefined;
+    let result: CallToolResult;
+    const missing = tool.scopes.filter((scope) => !principal.scopes.includes(scope));
+    if (missing.length > 0) result = missingScopeError(tool.name, missing);
+    else {
+      try {
+        await this.options.admitToolCall(principal);
+        const confirmer = changeIdConfirmer(this.options.changeTokens, principal);
+        const output = await tool.run(parsed.data, toolContext(this.options.env, principal, {}, confirmer));
+        result = { content: [{ type: 'text', text: tool.text(output) }], structuredContent: output };
+      } catch (error) {
+        result = failureResult(error, this.options.reportInternal);
+      }
+    }
+    return JSON.stringify(request.era === 'modern' ? this.lists.modernMeta(result) : result);
+  }
+}

@@ -1,0 +1,139 @@
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
+
+export type Era = 'legacy' | 'modern';
+
+/** A request our core answers itself: well-formed, in a known era, for a method of its table. */
+export interface FastRequest {
+  readonly era: Era;
+  /** Absent for a notification. */
+  readonly id: string | number | undefined;
+  readonly method: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** The request headers the envelope is checked against (node:http's lower-cased names). */
+export type HeaderOf = (name: string) => string | undefined;
+
+export const MODERN_VERSION = '2026-07-28';
+const PROTOCOL_VERSION = 'io.modelcontextprotocol/protocolVersion';
+const CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
+const CLIENT_INFO = 'io.modelcontextprotocol/clientInfo';
+const MESSAGE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
+const MODERN_META_KEYS = new Set([PROTOCOL_VERSION, CLIENT_CAPABILITIES, CLIENT_INFO]);
+const LEGACY_META_KEYS = new Set(['progressToken']);
+
+/**
+ * The params each method of the core may carry; anything else goes to the SDK, which owns every
+ * refusal. A `cursor` on a list is left to the SDK too (our lists are one page).
+ */
+const PARAMS: Record<Era, Record<string, ReadonlySet<string>>> = {
+  legacy: {
+    initialize: new Set(['protocolVersion', 'capabilities', 'clientInfo', '_meta']),
+    ping: new Set(['_meta']),
+    'tools/list': new Set(['_meta']),
+    'tools/call': new Set(['name', 'arguments', '_meta']),
+    'prompts/list': new Set(['_meta']),
+    'resources/templates/list': new Set(['_meta']),
+    'notifications/initialized': new Set(['_meta']),
+  },
+  modern: {
+    'server/discover': new Set(['_meta']),
+    'tools/list': new Set(['_meta']),
+    'tools/call': new Set(['name', 'arguments', '_meta']),
+    'prompts/list': new Set(['_meta']),
+    'resources/templates/list': new Set(['_meta']),
+  },
+};
+
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.getPrototypeOf(value) === Object.prototype;
+
+const keysWithin = (value: Record<string, unknown>, allowed: ReadonlySet<string>) =>
+  Object.keys(value).every((key) => allowed.has(key));
+
+const isName = (value: unknown): value is { name: string; version: string } =>
+  isPlainObject(value) &&
+  typeof value.name === 'string' &&
+  typeof value.version === 'string' &&
+  keysWithin(value, new Set(['name', 'version', 'title'])) &&
+  (value.title === undefined || typeof value.title === 'string');
+
+/**
+ * Decides, from the parsed body and the headers alone, whether the request is one the core
+ * answers exactly as the SDK would: a JSON-RPC 2.0 request or notification of a method in the
+ * core's table, with params of the shapes it knows, and headers that agree with the body
+ * (H26 §Server Validation). Anything unusual — malformed, a mismatched header, an unknown
+ * method or field, a session id — returns undefined and the SDK answers it, refusals included.
+ */
+export function fastEnvelope(body: unknown, header: HeaderOf): FastRequest | undefined {
+  if (!isPlainObject(body) || !keysWithin(body, MESSAGE_KEYS) || body.jsonrpc !== '2.0') return undefined;
+  const { id, method } = body;
+  const params = body.params ?? {};
+  if (typeof method !== 'string' || !isPlainObject(params)) return undefined;
+  if (id !== undefined && typeof id !== 'string' && !Number.isSafeInteger(id)) return undefined;
+  const accept = header('accept') ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
+  if (header('mcp-session-id') !== undefined || header('last-event-id') !== undefined) return undefined;
+  const meta = params._meta;
+  if (meta !== undefined && !isPlainObject(meta)) return undefined;
+  const era: Era = meta?.[PROTOCOL_VERSION] === undefined ? 'legacy' : 'modern';
+  const allowed = PARAMS[era][method];
+  if (allowed === undefined || !keysWithin(params, allowed)) return undefined;
+  const isNotification = id === undefined;
+  if (isNotification !== method.startsWith('notifications/')) return undefined;
+  if (
+    era === 'modern'
+      ? !modernHeadersAgree(method, params, meta ?? {}, header)
+      : !legacyHeadersAgree(meta, header)
+  )
+    return undefined;
+  if (!paramsHaveKnownShapes(method, params)) return undefined;
+  return { era, id: id as string | number | undefined, method, params };
+}
+
+function modernHeadersAgree(
+  method: string,
+  params: Record<string, unknown>,
+  meta: Record<string, unknown>,
+  header: HeaderOf,
+): boolean {
+  if (!keysWithin(meta, MODERN_META_KEYS) || meta[PROTOCOL_VERSION] !== MODERN_VERSION) return false;
+  if (!isPlainObject(meta[CLIENT_CAPABILITIES]) || Object.keys(meta[CLIENT_CAPABILITIES]).length > 0)
+    return false;
+  if (meta[CLIENT_INFO] !== undefined && !isName(meta[CLIENT_INFO])) return false;
+  if (header('mcp-protocol-version') !== MODERN_VERSION || header('mcp-method') !== method) return false;
+  const name = header('mcp-name');
+  // Only exact plain names; an encoded (`=?base64?`) or absent one is the SDK's to judge.
+  if (method === 'tools/call')
+    return typeof params.name === 'string' && name === params.name && !name.startsWith('=?');
+  return name === undefined;
+}
+
+function legacyHeadersAgree(meta: Record<string, unknown> | undefined, header: HeaderOf): boolean {
+  if (meta !== undefined) {
+    if (!keysWithin(meta, LEGACY_META_KEYS)) return false;
+    const token = meta.progressToken;
+    if (token !== undefined && typeof token !== 'string' && !Number.isSafeInteger(token)) return false;
+  }
+  const version = header('mcp-protocol-version');
+  if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
+  return header('mcp-method') === undefined && header('mcp-name') === undefined;
+}
+
+function paramsHaveKnownShapes(method: string, params: Record<string, unknown>): boolean {
+  if (method === 'tools/call')
+    return (
+      typeof params.name === 'string' && (params.arguments === undefined || isPlainObject(params.arguments))
+    );
+  if (method === 'initialize')
+    return (
+      typeof params.protocolVersion === 'string' &&
+      SUPPORTED_PROTOCOL_VERSIONS.includes(params.protocolVersion) &&
+      isPlainObject(params.capabilities) &&
+      isName(params.clientInfo)
+    );
+  return true;
+}

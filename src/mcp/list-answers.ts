@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { Scope } from '../domain/scopes.js';
+import type { McpSurface } from './build-server.js';
+import type { Era } from './fast-envelope.js';
+import { CACHE_HINTS, CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
+
+const SERVER_INFO_KEY = 'io.modelcontextprotocol/serverInfo';
+type ListMethod = 'tools/list' | 'prompts/list' | 'resources/templates/list' | 'server/discover';
+
+/**
+ * The answers that depend only on the era and the grant's scopes — `tools/list`, `prompts/list`,
+ * `resources/templates/list`, `server/discover` — serialised once per (method, era, scope set)
+ * and served as the same string afterwards: converting zod schemas to JSON Schema per call is
+ * where SDK servers spend most of a list (performance-notes.md). Built from the same surface the
+ * SDK server registers, so a tool, prompt or template added there appears here too.
+ */
+export class ListAnswers {
+  private readonly serialised = new Map<string, string>();
+  private readonly info: ReturnType<typeof serverInfo>;
+
+  constructor(
+    private readonly surface: McpSurface,
+    version: string,
+  ) {
+    this.info = serverInfo(version);
+  }
+
+  /** The result JSON (the value of `result`, without the JSON-RPC envelope). */
+  resultJson(method: ListMethod, era: Era, scopes: readonly Scope[]): string {
+    const key = `${method}|${era}|${[...scopes].sort().join(' ')}`;
+    let json = this.serialised.get(key);
+    if (json === undefined) {
+      json = JSON.stringify(this.stamp(method, era, this.build(method, scopes)));
+      this.serialised.set(key, json);
+    }
+    return json;
+  }
+
+  /** 2026-07-28 results carry resultType, their cache hints and serverInfo (B26, C26). */
+  modernMeta(result: Record<string, unknown>): Record<string, unknown> {
+    const meta = result._meta as Record<string, unknown> | undefined;
+    return { ...result, resultType: 'complete', _meta: { ...meta, [SERVER_INFO_KEY]: this.info } };
+  }
+
+  private stamp(method: ListMethod, era: Era, result: Record<string, unknown>): Record<string, unknown> {
+    if (era === 'legacy') return result;
+    return this.modernMeta({ ...result, ...CACHE_HINTS[method] });
+  }
+
+  private build(method: ListMethod, scopes: readonly Scope[]): Record<string, unknown> {
+    switch (method) {
+      case 'tools/list':
+        return this.surface.catalog.listFor(scopes);
+      case 'prompts/list':
+        return {
+          prompts: this.surface.prompts.map((prompt) => ({
+            name: prompt.name,
+            title: prompt.title,
+            description: prompt.description,
+            arguments: promptArguments(prompt.args),
+          })),
+        };
+      case 'resources/templates/list':
+        return {
+          resourceTemplates: this.surface.resources.map((resource) => ({
+            name: resource.name,
+            uriTemplate: resource.uriTemplate,
+            title: resource.title,
+            description: resource.description,
+            mimeType: 'application/json',
+          })),
+        };
+      case 'server/discover':
+        return { supportedVersions: ['2026-07-28'], capabilities: CAPABILITIES, instructions: INSTRUCTIONS };
+    }
+  }
+}
+
+/** A prompt's arguments as MCP lists them: each property of its input schema, and whether it is required. */
+function promptArguments(args: z.ZodObject) {
+  const schema = z.toJSONSchema(args, { io: 'input', target: 'draft-2020-12' }) as {
+    properties?: Record<string, { description?: string }>;
+    required?: string[];
+  };
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    name,
+    description: property.description,
+    required: (schema.required ?? []).includes(name),
+  }));
+}

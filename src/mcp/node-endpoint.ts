@@ -1,0 +1,192 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authenticate, ScopeChallenge } from './authenticate.js';
+import type { CoreDispatch } from './core-dispatch.js';
+import { type FastRequest, fastEnvelope } from './fast-envelope.js';
+import { principalOf } from './principal-of.js';
+
+export interface CoreEndpointOptions {
+  readonly dispatch: CoreDispatch;
+  readonly authenticate: Authenticate;
+  /** The Host/Origin guards as a yes/no (`guardsPass`). */
+  readonly guardsPass: (host: string | undefined, origin: string | undefined) => boolean;
+  readonly maxBodyBytes: number;
+  readonly scopeChallenge?: ScopeChallenge | undefined;
+  /** The public origin: an MCP path's resource URL is `<issuer><path>`. */
+  readonly issuer: string;
+  /** Metrics of an answered request (the MCP method/tool series and the HTTP route series). */
+  readonly observe?:
+    ((path: string, method: unknown, tool: unknown, status: number, seconds: number) => void) | undefined;
+}
+
+/**
+ * The response headers of every page of this server (Hono's `secureHeaders` as app.ts configures
+ * it), so an answer of the core carries exactly what the same answer from the app would.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=15552000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-frame-options': 'DENY',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '0',
+};
+const SSE_HEADERS = {
+  ...SECURITY_HEADERS,
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+const JSON_HEADERS = { ...SECURITY_HEADERS, 'content-type': 'application/json' };
+
+/** Headers that must appear once for the core to read them the way the web-standard path does. */
+const SINGLE = new Set(['authorization', 'host', 'origin', 'content-type', 'accept', 'content-length']);
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function hasRepeatedHeader(raw: readonly string[]): boolean {
+  const seen = new Set<string>();
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] ?? '').toLowerCase();
+    if (!SINGLE.has(name)) continue;
+    if (seen.has(name)) return true;
+    seen.add(name);
+  }
+  return false;
+}
+
+const isJsonMediaType = (value: string | undefined) =>
+  value !== undefined && (value.split(';', 1)[0] ?? '').trim().toLowerCase() === 'application/json';
+
+/**
+ * The MCP endpoint's hot path on node:http: guards, token, body read once within the limit,
+ * parsed once, dispatched from the core's method table, serialised once, written once — no
+ * Request/Response conversion. 2025-era requests are answered as one SSE frame (what the SDK's
+ * stateless legacy leg sends), 2026-07-28 requests as JSON, notifications with 202.
+ * Every request the core does not answer exactly as the SDK would — a refusal of any kind, an
+ * unusual envelope, a method outside the table — is handed on unchanged (with the body already
+ * read) to the web-standard path, so behaviour at the edges is the SDK's own.
+ */
+export function coreEndpoint(options: CoreEndpointOptions) {
+  const { dispatch, maxBodyBytes } = options;
+  /** `handOn` lets the web-standard path (the Hono app and the SDK handler) answer; `body` once read. */
+  return (
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    handOn: (body?: Buffer) => void,
+  ): void => {
+    const headers = request.headers;
+    const declared = Number(headers['content-length'] ?? '0');
+    if (
+      request.method !== 'POST' ||
+      !isJsonMediaType(headers['content-type']) ||
+      !(declared <= maxBodyBytes) ||
+      hasRepeatedHeader(request.rawHeaders) ||
+      !options.guardsPass(headers.host, headers.origin)
+    ) {
+      handOn();
+      return;
+    }
+    const started = performance.now();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size <= maxBodyBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      // Refused as soon as it passes the limit, never buffered past it; the socket closes after.
+      tooLarge = true;
+      write(response, 413, { ...JSON_HEADERS, connection: 'close' }, payloadTooLarge(maxBodyBytes));
+    });
+    request.on('end', () => {
+      if (tooLarge) return;
+      const body = Buffer.concat(chunks, size);
+      answer(request, response, path, body, started).then(
+        (answered) => {
+          if (!answered) handOn(body);
+        },
+        () => {
+          if (!response.headersSent) handOn(body);
+        },
+      );
+    });
+  };
+
+  async function answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    body: Buffer,
+    started: number,
+  ): Promise<boolean> {
+    const resource = `${options.issuer}${path}`;
+    const message = parsed(body);
+    if (message === undefined) return false;
+    const fast = fastEnvelope(message, (name) => request.headers[name] as string | undefined);
+    if (fast === undefined || (fast.id !== undefined && !dispatch.handles(fast.method))) return false;
+    const auth = await options.authenticate(request.headers.authorization, resource);
+    if (!auth.ok || options.scopeChallenge?.(message, auth.authInfo, resource) !== undefined) return false;
+    if (fast.id === undefined) {
+      write(response, 202, SECURITY_HEADERS, '');
+      observe(path, fast, 202, started);
+      return true;
+    }
+    const result = await dispatch.answer(fast, principalOf({ http: { authInfo: auth.authInfo } }, undefined));
+    if (result === undefined) return false;
+    const json = `{"result":${result},"jsonrpc":"2.0","id":${JSON.stringify(fast.id)}}`;
+    if (fast.era === 'legacy') write(response, 200, SSE_HEADERS, `event: message\ndata: ${json}\n\n`);
+    else write(response, 200, JSON_HEADERS, json);
+    observe(path, fast, 200, started);
+    return true;
+  }
+
+  function observe(path: string, fast: FastRequest, status: number, started: number): void {
+    options.observe?.(path, fast.method, fast.params.name, status, (performance.now() - started) / 1000);
+  }
+}
+
+/** The parsed body, or undefined for anything the web-standard path must judge (bad UTF-8, a BOM, bad JSON, prototype keys). */
+function parsed(body: Buffer): unknown {
+  if (body.length === 0 || body[0] === 0xef) return undefined;
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return undefined;
+  }
+  if (text.includes('__proto__') || text.includes('constructor') || text.includes('prototype'))
+    return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function payloadTooLarge(maxBytes: number): string {
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    error: { code: -32000, message: `Payload Too Large: Request body must not exceed ${maxBytes} bytes` },
+    id: null,
+  });
+}
+
+function write(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+): void {
+  response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
