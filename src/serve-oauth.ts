@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { ensureFirstTenant } from './domain/accounts/first-run.js';
-import { ALL_SCOPES, isScope } from './domain/scopes.js';
+import { grantableScopes, isScope } from './domain/scopes.js';
 import {
   bearerToken,
   toolScopeChallenge,
@@ -48,7 +48,7 @@ export async function oauthMode(
   const scopesOf = new Map(runtime.surface.tools.map((tool) => [tool.name, tool.scopes]));
   const authenticate = bearerToken(server.verifier, (resource) => ({
     metadataUrl: metadataUrl(resource),
-    scope: ALL_SCOPES.join(' '),
+    scope: grantableScopes(config.mail.batchEnabled).join(' '),
   }));
   const scopeChallenge = toolScopeChallenge(
     (name) => scopesOf.get(name),

@@ -54,6 +54,15 @@ export type Scope = keyof typeof SCOPES;
 
 export const ALL_SCOPES = Object.keys(SCOPES) as Scope[];
 
+/**
+ * The scopes this deployment can grant: every scope, except `email:send_batch` while batch sending
+ * is off (WORKONWARD_MCP_BATCH_SEND=0): a grant for a tool that does not exist would only confuse
+ * the person consenting and the model reading the challenge.
+ */
+export function grantableScopes(batchEnabled: boolean): Scope[] {
+  return batchEnabled ? ALL_SCOPES : ALL_SCOPES.filter((scope) => scope !== 'email:send_batch');
+}
+
 export function isScope(value: string): value is Scope {
   return Object.hasOwn(SCOPES, value);
 }

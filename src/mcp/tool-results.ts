@@ -17,7 +17,8 @@ export function toolError(
 export function missingScopeError(tool: string, missing: readonly Scope[]): CallToolResult {
   return toolError(
     `${tool} needs the ${missing.join(', ')} scope${missing.length > 1 ? 's' : ''}, which this connection was not granted.`,
-    'Ask the user to grant it in BuildWorkPro (Settings → Developer → Connected apps) or reconnect and allow it on the consent screen.',
+    // Connected apps can only narrow a connection; a scope is added by connecting again.
+    'Ask the user to reconnect this app and grant it on the consent screen (in ChatGPT: disconnect and connect the connector again).',
     {
       _meta: {
         'mcp/www_authenticate': [

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { errors, type InteractionDetails } from 'oidc-provider';
 import { appendAudit } from '../domain/audit/audit-log.js';
-import { isScope, SCOPES, type Scope } from '../domain/scopes.js';
+import { grantableScopes, isScope, SCOPES, type Scope } from '../domain/scopes.js';
 import { connectionsRepository } from '../oauth/connections.js';
 import { nodeBindings } from '../oauth/oauth-routes.js';
 import { isLoopbackHttp, redirectHost } from '../oauth/redirect-uris.js';
@@ -24,6 +24,7 @@ export function interactionRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
   const { provider, db, clock } = deps;
   const accounts = accountsRepository(db);
   const connections = connectionsRepository(db);
+  const grantable = grantableScopes(deps.config.mail.batchEnabled);
   const problem = (c: Context, message: string, status: 400 | 403 = 400) =>
     c.html(<MessagePage title="Cannot continue" message={message} />, status);
 
@@ -51,7 +52,7 @@ export function interactionRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     const client = await provider.Client.find(interaction.params.client_id);
     if (client === undefined) return problem(c, 'The app is no longer registered. Start again from the app.');
     const requested = (interaction.params.scope ?? '').split(' ');
-    const offered = requested.filter(isScope);
+    const offered = requested.filter(isScope).filter((scope) => grantable.includes(scope));
     const memberships = await accounts.membershipsOfUser(user.userId);
     const redirectUri = interaction.params.redirect_uri ?? client.redirectUris[0] ?? '';
     return c.html(
@@ -121,7 +122,7 @@ export function interactionRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
       return finish(c, { error: 'access_denied', error_description: 'The user denied the request.' }, false);
     }
     const requested = (interaction.params.scope ?? '').split(' ');
-    const offered = requested.filter(isScope);
+    const offered = requested.filter(isScope).filter((scope) => grantable.includes(scope));
     const checked = many(form.scope).filter((s): s is Scope => isScope(s) && offered.includes(s));
     const tenantId = single(form.tenant);
     const memberships = await accounts.membershipsOfUser(user.userId);

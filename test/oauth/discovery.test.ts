@@ -92,6 +92,8 @@ describe('the MCP endpoint as a resource server', () => {
         `resource_metadata="${server.url}/.well-known/oauth-protected-resource${path}"`,
       );
       expect(challenge).toMatch(/scope="[^"]*projects:read/);
+      // Batch sending is off here, so its scope is not offered (issue 7 item 6).
+      expect(challenge).not.toContain('email:send_batch');
     },
   );
 

@@ -36,9 +36,14 @@ describe('the authorization code flow', () => {
     });
     expect(call.status).toBe(403);
     expect(call.headers.get('www-authenticate')).toMatch(/error="insufficient_scope", scope="bids:read"/);
-    const body = (await call.json()) as { result: { isError: boolean; _meta: Record<string, string[]> } };
+    const body = (await call.json()) as {
+      result: { isError: boolean; _meta: Record<string, string[]>; content: { text: string }[] };
+    };
     expect(body.result.isError).toBe(true);
     expect(body.result._meta['mcp/www_authenticate']?.[0]).toContain('insufficient_scope');
+    // Connected apps can only narrow a connection, so the hint says to reconnect (issue 7 item 6).
+    expect(body.result.content[0]?.text).toContain('reconnect this app and grant it');
+    expect(body.result.content[0]?.text).not.toContain('Connected apps');
   });
 
   it('answers 403 also when the body is sent chunked, without Content-Length', async () => {
