@@ -29,14 +29,18 @@ export interface Store {
 export interface StoreOptions {
   /** Told of every query after it ran (tracing records a span per query), when set. */
   readonly onQuery?: (event: LogEvent) => void;
+  /** SQLite: told every SQL text before it is first prepared (tests install the tenant guard). */
+  readonly checkStatement?: (sql: string) => void;
 }
 
 export function openStore(url: string, options: StoreOptions = {}): Store {
   const log = options.onQuery === undefined ? {} : { log: options.onQuery };
-  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length), log) : openPostgres(url, log);
+  return url.startsWith('sqlite:')
+    ? openSqlite(url.slice('sqlite:'.length), log, options.checkStatement)
+    : openPostgres(url, log);
 }
 
-function openSqlite(file: string, log: KyselyLog): Store {
+function openSqlite(file: string, log: KyselyLog, checkStatement?: (sql: string) => void): Store {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const connection = new SqliteDatabase(file);
   connection.pragma('journal_mode = WAL');
@@ -46,7 +50,7 @@ function openSqlite(file: string, log: KyselyLog): Store {
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+    dialect: new SqliteDialect({ database: withStatementCache(connection, 256, checkStatement) }),
     ...log,
   });
   return assemble(db, { name: 'sqlite', skipLocked: false, rowLevelSecurity: false });

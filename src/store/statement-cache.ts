@@ -7,13 +7,19 @@ import type { SqliteDatabase } from 'kysely';
  * (values are bound parameters), so a prepared statement is kept per SQL text and reused. The
  * cache is bounded: past `limit` texts the oldest is dropped, so ad-hoc SQL cannot grow it.
  */
-export function withStatementCache(connection: SqliteConnection, limit = 256): SqliteDatabase {
+export function withStatementCache(
+  connection: SqliteConnection,
+  limit = 256,
+  /** Told every SQL text before it is first prepared (tests: the tenant statement guard). */
+  check?: (sql: string) => void,
+): SqliteDatabase {
   const statements = new Map<string, Statement>();
   return {
     close: () => connection.close(),
     prepare(sql: string) {
       let statement = statements.get(sql);
       if (statement === undefined) {
+        check?.(sql);
         statement = connection.prepare(sql);
         if (statements.size >= limit) statements.delete(statements.keys().next().value as string);
         statements.set(sql, statement);

@@ -6,6 +6,7 @@ import { type CrmRepository, crmRepository } from '../../src/store/crm-repositor
 import { crmWriter } from '../../src/store/crm-writer.js';
 import type { Store } from '../../src/store/open-store.js';
 import { availableDialects, createTestStore } from '../support/stores.js';
+import { tenantGuard } from '../support/tenant-guard.js';
 import { NOW, type SeededTenant, at, seedLookAlikeTenant } from './look-alike-tenants.js';
 
 /**
@@ -33,6 +34,8 @@ async function everythingVisibleTo(repo: CrmRepository, other: SeededTenant): Pr
 }
 
 describe.each(dialects)('the CRM repositories on %s', (dialect) => {
+  // SQLite: every statement on a CRM table must name its tenant (issue 9; PostgreSQL has RLS).
+  const guard = tenantGuard();
   let store: Store & { url: string };
   let a: SeededTenant;
   let b: SeededTenant;
@@ -40,7 +43,7 @@ describe.each(dialects)('the CRM repositories on %s', (dialect) => {
   let repoB: CrmRepository;
 
   beforeAll(async () => {
-    store = await createTestStore(dialect);
+    store = await createTestStore(dialect, guard.options);
     a = await seedLookAlikeTenant(store, 'alpha');
     b = await seedLookAlikeTenant(store, 'bravo');
     repoA = crmRepository(store.db, a.id);
@@ -471,5 +474,9 @@ describe.each(dialects)('the CRM repositories on %s', (dialect) => {
         [],
       ]);
     });
+  });
+
+  it('prepared no statement on a CRM table without a tenant predicate', () => {
+    expect(guard.violations).toEqual([]);
   });
 });

@@ -11,15 +11,18 @@ import {
 import { crmWriter } from '../../src/store/crm-writer.js';
 import type { Store } from '../../src/store/open-store.js';
 import { availableDialects, createTestStore } from '../support/stores.js';
+import { tenantGuard } from '../support/tenant-guard.js';
 import { NOW, type SeededTenant, at } from './look-alike-tenants.js';
 
 /** Walking every list page by page with the keyset cursor yields each row exactly once, in order. */
 const dialects = await availableDialects();
 
 describe.each(dialects)('keyset pagination on %s', (dialect) => {
+  // SQLite: every statement on a CRM table must name its tenant (issue 9; PostgreSQL has RLS).
+  const guard = tenantGuard();
   let store: Store & { url: string };
   beforeAll(async () => {
-    store = await createTestStore(dialect);
+    store = await createTestStore(dialect, guard.options);
   });
   afterAll(() => store.close());
 
@@ -165,5 +168,9 @@ describe.each(dialects)('keyset pagination on %s', (dialect) => {
     );
     expect(pages.map((r) => r.number)).toEqual(whole.map((r) => r.number));
     expect(new Set(pages.map((r) => r.number)).size).toBe(41);
+  });
+
+  it('prepared no statement on a CRM table without a tenant predicate', () => {
+    expect(guard.violations).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { crmRepository } from '../../src/store/crm-repository.js';
 import { crmWriter } from '../../src/store/crm-writer.js';
 import type { Store } from '../../src/store/open-store.js';
 import { availableDialects, createTestStore } from '../support/stores.js';
+import { tenantGuard } from '../support/tenant-guard.js';
 import { NOW } from './look-alike-tenants.js';
 
 /**
@@ -54,6 +55,8 @@ const sequence = fc.array(fc.oneof({ weight: 3, arbitrary: write }, { weight: 2,
 });
 
 describe.each(dialects)('tenant isolation as a model-based property on %s', (dialect) => {
+  // SQLite: every statement on a CRM table must name its tenant (issue 9; PostgreSQL has RLS).
+  const guard = tenantGuard();
   let store: Store & { url: string };
   /** The model: which tenant owns every row id, and the unique keys taken per tenant. */
   const owner = new Map<string, { tenant: Tenant; kind: Kind }>();
@@ -61,7 +64,7 @@ describe.each(dialects)('tenant isolation as a model-based property on %s', (dia
   let serial = 0;
 
   beforeAll(async () => {
-    store = await createTestStore(dialect);
+    store = await createTestStore(dialect, guard.options);
     for (const tenant of TENANTS)
       await accountsRepository(store.db).insertTenant({
         id: tenant,
@@ -271,4 +274,8 @@ describe.each(dialects)('tenant isolation as a model-based property on %s', (dia
       { numRuns: 200 },
     );
   }, 240_000);
+
+  it('prepared no statement on a CRM table without a tenant predicate', () => {
+    expect(guard.violations).toEqual([]);
+  });
 });

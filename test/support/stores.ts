@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import { openStore, type Store, type StoreOptions } from '../../src/store/open-store.js';
 
 /**
  * The databases every contract test runs against: a real SQLite file always, and a real
@@ -90,9 +90,12 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
 }
 
 /** A migrated store on a fresh database; `close` also disposes the database. */
-export async function createTestStore(dialect: Dialect): Promise<Store & { url: string }> {
+export async function createTestStore(
+  dialect: Dialect,
+  options: StoreOptions = {},
+): Promise<Store & { url: string }> {
   const database = await createTestDatabase(dialect);
-  const store = openStore(database.url);
+  const store = openStore(database.url, options);
   await store.migrate();
   return {
     ...store,
