@@ -28,7 +28,8 @@ import { smtpSender } from './outbox/smtp-sender.js';
 import { localSignInMailer, type SignInMailer } from './outbox/sign-in-mail.js';
 import { openStore, type Store } from './store/open-store.js';
 import type { MailDeps } from './domain/mail/deps.js';
-import { localBackend } from './ports/local/local-backend.js';
+import { chooseBackend, isRemoteMode } from './backend-choice.js';
+import type { AccountPort } from './ports/account-port.js';
 import type { ToolEnvironment } from './tools/tool-context.js';
 import { TOOLS } from './tools/registry.js';
 
@@ -45,6 +46,8 @@ export interface Runtime {
   readonly env: ToolEnvironment;
   /** Binds a person's confirmation to one exact CRM change (write tools). */
   readonly changeTokens: ChangeTokens;
+  /** Remote backend mode: the API key's account on the backend, this front's only tenant. */
+  readonly backendAccount: AccountPort | undefined;
   /** This deployment's own email use-cases (its outbox and policy). */
   readonly mailDeps: MailDeps;
   /** The per-grant tool-call limit, called by the MCP core before every tool runs. */
@@ -80,7 +83,8 @@ export async function startRuntime(
   try {
     const applied = await store.migrate();
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-    if (config.env === 'development') {
+    // A front in remote backend mode keeps no CRM data of its own.
+    if (config.env === 'development' && !isRemoteMode(config)) {
       const demo = await loadDemoData(store.db, clock);
       if (demo.loaded.length > 0) logger.info({ tenants: demo.loaded }, 'demo data loaded');
     }
@@ -117,18 +121,16 @@ export async function startRuntime(
     tracing,
   });
   const backgroundMail = new BackgroundMail(mail, logger);
-  const signInMail = localSignInMailer(mail, config.product.name, config.mail.from);
-  const env = localBackend({
-    db: store.db,
+  const {
+    backend: env,
+    signInMail,
+    backendAccount,
+  } = chooseBackend(config, {
+    store,
     clock,
     cursors: new CursorCodec(keys),
     mail: mailRuntime.deps,
-    account: {
-      product: config.product.name,
-      policy: mailRuntime.deps.policy,
-      batchEnabled: config.mail.batchEnabled,
-      signInMail,
-    },
+    signInMail: localSignInMailer(mail, config.product.name, config.mail.from),
   });
   return {
     config,
@@ -138,6 +140,7 @@ export async function startRuntime(
     keys,
     env,
     changeTokens: new ChangeTokens(keys, clock),
+    backendAccount,
     mailDeps: mailRuntime.deps,
     admitToolCall: grantCallLimit(store.db, clock, config.http.grantCallsPerMinute, metrics),
     surface: {
@@ -164,6 +167,7 @@ export async function startRuntime(
 
 /** The principal of `WORKONWARD_MCP_AUTH=none`: the configured tenant (or the only one), every scope. */
 export async function localPrincipal(runtime: Runtime): Promise<Principal> {
+  if (runtime.backendAccount !== undefined) return keyAccountPrincipal(runtime, runtime.backendAccount);
   const accounts = accountsRepository(runtime.store.db);
   const wanted = runtime.config.tenant;
   const tenants = await accounts.listTenants();
@@ -183,6 +187,22 @@ export async function localPrincipal(runtime: Runtime): Promise<Principal> {
         : `WORKONWARD_MCP_TENANT=${wanted} does not exist. Known tenants: ${known}.`,
     );
   }
+  return operatorPrincipal(tenant);
+}
+
+/** Remote backend mode: the key's account is the tenant (WORKONWARD_MCP_TENANT, if set, must name it). */
+async function keyAccountPrincipal(runtime: Runtime, account: AccountPort): Promise<Principal> {
+  const { tenant } = await account.account();
+  const wanted = runtime.config.tenant;
+  if (wanted !== undefined && wanted !== tenant.slug)
+    throw new Error(
+      `WORKONWARD_MCP_TENANT=${wanted}, but WORKONWARD_API_KEY belongs to the account ${tenant.slug} at ${runtime.config.ping8.baseUrl ?? ''}. Fix: unset WORKONWARD_MCP_TENANT, or use a key of that tenant.`,
+    );
+  return operatorPrincipal(tenant);
+}
+
+/** The principal of `WORKONWARD_MCP_AUTH=none`: the operator in one tenant, with every scope. */
+function operatorPrincipal(tenant: { id: string; slug: string; name: string }): Principal {
   return {
     tenantId: tenant.id,
     tenantSlug: tenant.slug,

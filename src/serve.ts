@@ -76,6 +76,7 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
     mcp,
     authenticate,
     ping: () => runtime.store.ping(),
+    backend: runtime.env,
     readiness,
     metrics,
     tracing: runtime.tracing,

@@ -28,10 +28,10 @@ describe.each(dialects)('health probes on %s', (dialect) => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
-  it('/readyz answers 200 while the store answers', async () => {
+  it('/readyz answers 200 while the store answers, naming the backend', async () => {
     const response = await fetch(`${server.url}/readyz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ready' });
+    expect(await response.json()).toEqual({ status: 'ready', backend: 'embedded' });
   });
 
   it('/readyz answers 503 with Retry-After once the store is closed, while /healthz stays 200', async () => {

@@ -76,8 +76,11 @@ export interface Config {
     /** `/api/v1` calls per API key per sliding minute. */
     readonly ratePerMinute: number;
   };
+  /** Remote backend mode: both set, every tool is served by the deployment at `baseUrl`. */
   readonly ping8: {
     readonly baseUrl: string | undefined;
     readonly apiKey: string | undefined;
+    /** Per backend call attempt. */
+    readonly timeoutMs: number;
   };
 }

@@ -88,7 +88,21 @@ function assemble(v: Parsed, problems: string[], raw: Record<string, string | un
     }
   }
 
-  if (production && v.WORKONWARD_SMTP_URL === undefined) {
+  // Remote backend mode: the backend at WORKONWARD_BASE_URL owns the data and delivers the mail.
+  const remote = v.WORKONWARD_BASE_URL !== undefined && v.WORKONWARD_API_KEY !== undefined;
+  if ((v.WORKONWARD_BASE_URL === undefined) !== (v.WORKONWARD_API_KEY === undefined))
+    problems.push(
+      `${v.WORKONWARD_BASE_URL === undefined ? 'WORKONWARD_BASE_URL' : 'WORKONWARD_API_KEY'}: required with ${v.WORKONWARD_BASE_URL === undefined ? 'WORKONWARD_API_KEY' : 'WORKONWARD_BASE_URL'} (together they make this server a front for another Workonward deployment). Fix: set both, or neither for an embedded store.`,
+    );
+  if (v.WORKONWARD_BASE_URL !== undefined) {
+    const base = new URL(v.WORKONWARD_BASE_URL);
+    if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopbackHost(base.hostname)))
+      problems.push(
+        `WORKONWARD_BASE_URL: must be https (the API key travels with every call), except on loopback (got ${JSON.stringify(base.origin)}). Fix: use e.g. \`https://mail.gitdate.ink\`.`,
+      );
+  }
+
+  if (production && !remote && v.WORKONWARD_SMTP_URL === undefined) {
     // The dev mailbox is for development only: in production mail must leave the machine.
     const needs = [
       ...(auth === 'oauth' ? ['sign-in codes are emailed'] : []),
@@ -98,7 +112,7 @@ function assemble(v: Parsed, problems: string[], raw: Record<string, string | un
     ];
     if (needs.length > 0) {
       problems.push(
-        `WORKONWARD_SMTP_URL: required in production (${needs.join('; ')}), and this server delivers mail over SMTP only (WORKONWARD_BASE_URL/WORKONWARD_API_KEY identify the PING8 account but are not a delivery path). Fix: set it to the SMTP submission URL of your mail account, e.g. smtps://user:password@smtp.example.com:465.`,
+        `WORKONWARD_SMTP_URL: required in production (${needs.join('; ')}), and this server has no other way to deliver it. Fix: set it to the SMTP submission URL of your mail account, e.g. smtps://user:password@smtp.example.com:465 — or set WORKONWARD_BASE_URL and WORKONWARD_API_KEY to serve everything, mail included, from another Workonward deployment.`,
       );
     }
   }
@@ -174,6 +188,10 @@ function assemble(v: Parsed, problems: string[], raw: Record<string, string | un
       fromByTenant: v.WORKONWARD_MAIL_FROM_BY_TENANT ?? {},
     },
     api: { ratePerMinute: v.WORKONWARD_API_RATE_PER_MINUTE },
-    ping8: { baseUrl: v.WORKONWARD_BASE_URL, apiKey: v.WORKONWARD_API_KEY },
+    ping8: {
+      baseUrl: v.WORKONWARD_BASE_URL,
+      apiKey: v.WORKONWARD_API_KEY,
+      timeoutMs: v.WORKONWARD_BACKEND_TIMEOUT_MS,
+    },
   };
 }

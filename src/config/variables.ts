@@ -393,16 +393,23 @@ export const variables = {
   WORKONWARD_BASE_URL: {
     schema: z.url().optional(),
     description:
-      'Base URL of the PING8 mail account this deployment belongs to, as in the PING8 guide. Accepted and validated; mail itself is delivered over SMTP (`WORKONWARD_SMTP_URL`), which production requires.',
+      'Origin of the Workonward deployment this server is a front for, as in the PING8 guide. With `WORKONWARD_API_KEY` set too, every tool, prompt and resource is served from that deployment’s `/api/v1` (remote backend mode): it owns the account, the data and the mail, so no `WORKONWARD_SMTP_URL` is needed here, and sign-in codes go out through its mail. Must be https, except on loopback. `/readyz` reports whether it answers.',
     fix: 'Use an https URL such as `https://mail.gitdate.ink`.',
     example: 'https://mail.gitdate.ink',
   },
   WORKONWARD_API_KEY: {
     schema: z.string().min(1).optional(),
     description:
-      'Server-side API key of the PING8 account at `WORKONWARD_BASE_URL`, as in the PING8 guide; never taken from, or passed to, MCP clients. Accepted and kept secret; delivery uses `WORKONWARD_SMTP_URL`.',
-    fix: 'Paste the API key from your PING8 account.',
+      'API key (`wk_live_…`) of the deployment at `WORKONWARD_BASE_URL`, created there with `workonward-mcp api-key create --tenant SLUG --on-behalf-of`; this server acts in that key’s account. Never taken from, or passed to, MCP clients.',
+    fix: 'Create one on the backend with `npx workonward-mcp api-key create --tenant SLUG --on-behalf-of` and paste it.',
     secret: true,
+  },
+  WORKONWARD_BACKEND_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    description:
+      'Remote backend mode: how long one call to the backend may take before it is abandoned. A failed attempt (unreachable, timed out, 502/503/504) is retried once with the same `Idempotency-Key`; then the tool answers an `unavailable` error with a hint, never a hang.',
+    fix: 'Use a whole number of milliseconds from 100 to 120000, e.g. 10000.',
+    example: '10000',
   },
 } satisfies Record<string, VariableSpec>;
 

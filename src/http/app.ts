@@ -8,6 +8,8 @@ import { MCP_RESOURCE_PATHS } from '../oauth/resources.js';
 import type { Metrics } from '../observability/metrics.js';
 import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 import type { ApiRequest, ApiResponse } from '../api/api-handler.js';
+import { DomainError } from '../domain/errors.js';
+import type { Backend } from '../ports/ports.js';
 import { mountApi } from './api-route.js';
 import { readJsonBody } from './json-body.js';
 import { mountMetrics } from './metrics-routes.js';
@@ -20,6 +22,8 @@ export interface AppDependencies {
   readonly authenticate: Authenticate;
   /** Throws unless the store answers. */
   readonly ping: () => Promise<void>;
+  /** Where the tools are served from; `/readyz` names it and says when it cannot serve. */
+  readonly backend?: Pick<Backend, 'kind' | 'origin' | 'ready'>;
   /** Draining instances answer 503 on /readyz so the balancer stops routing to them. */
   readonly readiness?: Pick<Readiness, 'draining'>;
   /** Request metrics and `GET /metrics` (its bearer token in `config.metricsToken`). */
@@ -59,12 +63,28 @@ export function createApp(deps: AppDependencies): Hono {
   app.get('/readyz', async (c) => {
     if (deps.readiness?.draining === true)
       return c.json({ status: 'draining', reason: 'shutting down' }, 503, { 'Retry-After': '5' });
+    const backend = {
+      // Operators' words: an embedded store, or a remote backend at backend_url.
+      backend: deps.backend?.kind === 'remote' ? 'remote' : 'embedded',
+      ...(deps.backend?.origin !== undefined && { backend_url: deps.backend.origin }),
+    };
     try {
       await deps.ping();
-      return c.json({ status: 'ready' });
     } catch {
-      return c.json({ status: 'unavailable', reason: 'store unreachable' }, 503, { 'Retry-After': '5' });
+      return c.json({ status: 'unavailable', reason: 'store unreachable', ...backend }, 503, {
+        'Retry-After': '5',
+      });
     }
+    try {
+      await deps.backend?.ready();
+    } catch (error) {
+      // Only our own DomainError messages are shown: they name the backend and the failure, never a secret.
+      const why = error instanceof DomainError ? error.message : 'the backend check failed';
+      return c.json({ status: 'unavailable', reason: `backend: ${why}`, ...backend }, 503, {
+        'Retry-After': '5',
+      });
+    }
+    return c.json({ status: 'ready', ...backend });
   });
 
   if (deps.api !== undefined) mountApi(app, deps.api, { maxBodyBytes: config.http.maxBodyBytes, guard });

@@ -25,6 +25,8 @@ export interface PortOptions {
  */
 export interface Backend {
   readonly kind: 'local' | 'remote';
+  /** Remote: the backend's origin (shown by `/readyz`, never with the key). */
+  readonly origin?: string;
   portsFor(principal: Principal, options?: PortOptions): Ports;
   /**
    * Resolves when the backend can serve; otherwise throws an `unavailable` DomainError whose

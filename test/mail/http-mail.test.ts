@@ -1,8 +1,9 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/domain/audit/audit-log.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { startTestSmtpServer } from '../support/smtp.js';
+import { BACKENDS, startToolServer, type BackendKind } from '../support/tool-server.js';
 
 const ALLOW = { WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$', WORKONWARD_MAIL_POLL_MS: '50' };
 const cleanups: (() => Promise<void>)[] = [];
@@ -10,9 +11,12 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
+/** The suite runs once per adapter; `backend` is set by the enclosing describe. */
+let backend: BackendKind = 'local';
+
 async function setup(env: Record<string, string>) {
   const smtp = await startTestSmtpServer();
-  const server = await startTestServer({ env: { ...ALLOW, WORKONWARD_SMTP_URL: smtp.url, ...env } });
+  const server = await startToolServer({ backend, env: { ...ALLOW, WORKONWARD_SMTP_URL: smtp.url, ...env } });
   const client = new Client({ name: 'test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', server.url)));
   cleanups.push(async () => {
@@ -32,7 +36,11 @@ const tenantId = async (server: TestServer) =>
       .executeTakeFirstOrThrow()
   ).id;
 
-describe('email tools over HTTP', () => {
+describe.each(BACKENDS)('email tools over HTTP, %s backend', (kind) => {
+  beforeAll(() => {
+    backend = kind;
+  });
+
   it('dry-run: the send says plainly nothing was queued, 0 SMTP connections, audit rows present, status dry_run', async () => {
     const { smtp, server, client } = await setup({
       WORKONWARD_MCP_DRY_RUN: '1',

@@ -2,12 +2,14 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stableId } from '../../src/domain/demo/seeded.js';
 import { TOOLS } from '../../src/tools/registry.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
+import { BACKENDS, startToolServer } from '../support/tool-server.js';
 import { availableDialects } from '../support/stores.js';
 
 /**
  * Every tool, resource and prompt through a real SDK client over HTTP, in both protocol eras and
- * at both endpoint paths, answering the seed document's example requests from the demo data.
+ * at both endpoint paths, answering the seed document's example requests from the demo data —
+ * on both adapters: this deployment's store, and a front serving another deployment's /api/v1.
  */
 const dialects = await availableDialects();
 
@@ -90,10 +92,13 @@ const ACTIVE_PROJECTS = [
   'Riverside Medical Office Building',
 ];
 
-describe.each(dialects)('on %s', (dialect) => {
+/** Every dialect, with the tools on this deployment's store (local) and through a front (remote). */
+const SETUPS = dialects.flatMap((dialect) => BACKENDS.map((backend) => [dialect, backend] as const));
+
+describe.each(SETUPS)('on %s, %s backend', (dialect, backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ dialect });
+    server = await startToolServer({ dialect, backend });
   });
   afterAll(() => server.stop());
 
@@ -392,7 +397,7 @@ describe.each(dialects)('on %s', (dialect) => {
     let client: Client;
     let summitClient: Client;
     beforeAll(async () => {
-      harbor = await startTestServer({ dialect, env: { WORKONWARD_MCP_TENANT: 'harbor-line' } });
+      harbor = await startToolServer({ dialect, backend, env: { WORKONWARD_MCP_TENANT: 'harbor-line' } });
       client = await connect(harbor.url, '/mcp', {});
       summitClient = await connect(server.url, '/mcp', {});
     });

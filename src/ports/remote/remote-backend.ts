@@ -1,0 +1,72 @@
+import type { Kysely } from 'kysely';
+import { scopedCrm } from '../../domain/crm/scoped-crm.js';
+import type { MailPolicy } from '../../domain/mail/policy.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Database } from '../../store/schema.js';
+import type { AccountPort } from '../account-port.js';
+import type { Backend } from '../ports.js';
+import { BackendClient, type BackendClientOptions } from './backend-client.js';
+import { remoteAccount } from './remote-account.js';
+import { remoteChanges } from './remote-changes.js';
+import { remoteCrm } from './remote-crm.js';
+import { remoteMail } from './remote-mail.js';
+
+export interface RemoteBackendDeps {
+  readonly client: BackendClientOptions;
+  readonly policy: MailPolicy;
+  /** The front's own store (OAuth state and its audit log) and clock. */
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+}
+
+/** How long one readiness answer is reused: a balancer polling `/readyz` must not flood the backend. */
+const READY_CACHE_MS = 2000;
+
+export interface RemoteBackend extends Backend {
+  readonly kind: 'remote';
+  readonly origin: string;
+  /** The key's account: the same for every principal of this front. */
+  readonly account: AccountPort;
+}
+
+/**
+ * The ports over another deployment's `/api/v1` (remote backend mode, `WORKONWARD_BASE_URL` +
+ * `WORKONWARD_API_KEY`). CRM reads are wrapped in `scopedCrm` like the local ones, and the
+ * backend is asked to narrow the key's scopes to the principal's as well.
+ */
+export function remoteBackend(deps: RemoteBackendDeps): RemoteBackend {
+  const client = new BackendClient(deps.client);
+  // Readiness probes one attempt only, so /readyz answers within one timeout.
+  const probe = new BackendClient({ ...deps.client, attempts: 1 });
+  const account = remoteAccount(client);
+  let checked: { at: number; outcome: Promise<void> } | undefined;
+  return {
+    kind: 'remote',
+    origin: client.origin,
+    account,
+    portsFor(principal, options = {}) {
+      return {
+        crm: scopedCrm(remoteCrm(client, principal), principal.scopes),
+        mail: remoteMail(
+          { client, policy: deps.policy, db: deps.db, clock: deps.clock },
+          principal,
+          options.dryRun === true,
+        ),
+        account,
+        changes: remoteChanges({ db: deps.db, clock: deps.clock }, principal),
+      };
+    },
+    ready() {
+      // Monotonic time, not the injected clock: this paces probes, it dates nothing.
+      const now = performance.now();
+      if (checked === undefined || now - checked.at > READY_CACHE_MS)
+        checked = {
+          at: now,
+          outcome: remoteAccount(probe)
+            .account()
+            .then(() => undefined),
+        };
+      return checked.outcome;
+    },
+  };
+}
