@@ -49,7 +49,7 @@ function forbidden(what: string, missing: readonly Scope[]): DomainError {
   return new DomainError(
     'forbidden',
     `${what} needs the ${missing.join(', ')} scope.`,
-    'Ask the user to grant it in BuildWorkPro.',
+    'Ask the user to reconnect this app and grant it on the consent screen.',
   );
 }
 

@@ -126,7 +126,9 @@ export function OutboxPage(
             <strong>{m.status}</strong> — {m.explanation}
           </p>
           <p>
-            To {m.recipients.join(', ')} · queued {when(m.created_at)} · attempts {m.attempts}
+            {/* A dry-run row was never queued: "queued <time>" beside its explanation contradicted it. */}
+            To {m.recipients.join(', ')} · {m.status === 'dry_run' ? 'recorded' : 'queued'}{' '}
+            {when(m.created_at)} · attempts {m.attempts}
             {m.last_error !== null && <span class="error"> · {m.last_error}</span>}
           </p>
           {props.canManage && (m.status === 'queued' || m.status === 'failed') && (

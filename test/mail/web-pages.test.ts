@@ -56,6 +56,21 @@ describe('Settings → Outbox and Audit log', () => {
     expect((await ua.post(`/settings/outbox/${messageId}/retry`, { csrf: 'forged' })).status).toBe(403);
   });
 
+  it('says a dry-run message was recorded, never that it was queued (issue 7 item 6)', async () => {
+    await server.runtime.store.db
+      .updateTable('mail_outbox')
+      .set({ status: 'dry_run' })
+      .where('id', '=', messageId)
+      .execute();
+    const ua = new UserAgent(server.url);
+    await signIn(server, ua, ALEX);
+    const outbox = await (await ua.get('/settings/outbox')).text();
+    const card = outbox.slice(outbox.indexOf('Bid #123 follow-up'));
+    expect(card).toContain('never queued');
+    expect(card).toMatch(/· recorded \d/);
+    expect(card).not.toMatch(/· queued \d/);
+  });
+
   it('refuses signed-out visitors, and never shows one tenant’s outbox to a user of another', async () => {
     const anonymous = new UserAgent(server.url);
     expect((await anonymous.get('/settings/audit-log')).status).toBe(303);
