@@ -15,7 +15,7 @@ export interface CliRun {
  * instant. That is a test-infrastructure race, never our database, so such a run is retried once.
  */
 export const foreignSchemaRace = (stderr: string) =>
-  /schema \\?"t_[0-9a-f]{12}\\?" does not exist/.test(stderr);
+  /schema \\?"t_\d+_[0-9a-f]{12}\\?" does not exist/.test(stderr);
 
 /** Runs the real CLI in-process against `databaseUrl`, capturing what it prints. */
 export async function cli(

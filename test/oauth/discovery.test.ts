@@ -151,18 +151,55 @@ describe('the MCP endpoint as a resource server', () => {
     const { tokens } = await connectedClient(server, {
       email: 'sam@harborline.example',
       tenant: 'Harbor Line Contractors',
-      scopes: ['projects:read'],
+      scopes: ['projects:read', 'contacts:read', 'bids:read'],
     });
-    const response = await mcpRequest(server, tokens.body.access_token, toolCall('projects.list'));
-    const text = await response.text();
-    expect(response.status).toBe(200);
-    const summit = await server.runtime.store.db
-      .selectFrom('projects as p')
-      .innerJoin('tenants as t', 't.id', 'p.tenant_id')
-      .select('p.name')
-      .where('t.slug', '=', 'summit-ridge')
-      .execute();
-    for (const project of summit) expect(text).not.toContain(project.name);
+    const namesOf = async (slug: string) => {
+      const db = server.runtime.store.db;
+      const tenant = await db
+        .selectFrom('tenants')
+        .select('id')
+        .where('slug', '=', slug)
+        .executeTakeFirstOrThrow();
+      const projects = await db
+        .selectFrom('projects')
+        .select('name')
+        .where('tenant_id', '=', tenant.id)
+        .execute();
+      const companies = await db
+        .selectFrom('companies')
+        .select('name')
+        .where('tenant_id', '=', tenant.id)
+        .execute();
+      return { projects: projects.map((p) => p.name), companies: companies.map((c) => c.name) };
+    };
+    const own = await namesOf('harbor-line');
+    const other = await namesOf('summit-ridge');
+    expect(own.projects.length * other.projects.length * own.companies.length).toBeGreaterThan(0);
+    const call = async (name: string, args: Record<string, unknown> = {}) => {
+      const response = await mcpRequest(server, tokens.body.access_token, toolCall(name, args));
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text, name).not.toContain('"isError":true');
+      return text;
+    };
+    // Each read tool answers with this tenant's records (so an empty or failed answer cannot pass)…
+    const outputs = {
+      projects: await call('projects.list'),
+      companies: await call('companies.list'),
+      bids: await call('bids.list'),
+      searchOwn: await call('search', { query: own.projects[0] }),
+      searchOther: await call('search', { query: other.projects[0] }),
+      contacts: await call('contacts.search', { company: own.companies[0] }),
+    };
+    expect(own.projects.some((name) => outputs.projects.includes(name))).toBe(true);
+    expect(own.companies.some((name) => outputs.companies.includes(name))).toBe(true);
+    expect(outputs.searchOwn).toContain(own.projects[0]);
+    // …and never with another tenant's.
+    for (const [tool, text] of Object.entries(outputs))
+      for (const name of [...other.projects, ...other.companies].filter(
+        (n) => ![...own.projects, ...own.companies].includes(n),
+      ))
+        expect(text, `${tool} leaked ${name}`).not.toContain(name);
   });
 
   it('stores no bearer secret in clear: tokens, codes and sessions only as hashes, client secrets sealed', async () => {

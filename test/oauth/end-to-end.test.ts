@@ -114,7 +114,25 @@ describe.each(runs)(
         expect(names).not.toContain('contacts.search');
         const listed = await client.callTool({ name: 'projects.list', arguments: {} });
         expect(listed.isError).toBeFalsy();
-        expect(JSON.stringify(listed.structuredContent)).not.toContain('Summit Ridge');
+        // The chosen tenant's projects, and only those: names from the store, not the tenant's name
+        // (which no project list would contain anyway).
+        const projectNames = async (slug: string) =>
+          (
+            await server.runtime.store.db
+              .selectFrom('projects as p')
+              .innerJoin('tenants as t', 't.id', 'p.tenant_id')
+              .select('p.name')
+              .where('t.slug', '=', slug)
+              .execute()
+          ).map((row) => row.name);
+        const shown = (listed.structuredContent as { projects: { name: string }[] }).projects.map(
+          (p) => p.name,
+        );
+        const harbor = await projectNames('harbor-line');
+        const summit = await projectNames('summit-ridge');
+        expect(shown.length).toBeGreaterThan(0);
+        for (const name of shown) expect(harbor).toContain(name);
+        for (const name of summit.filter((n) => !harbor.includes(n))) expect(shown).not.toContain(name);
         const before = provider.tokens()!;
 
         // 4. Refresh through the SDK: a new pair, and the new access token works.

@@ -45,6 +45,11 @@ export function testSchemaPrefix(runPid: number): string {
   return `t_${runPid}_`;
 }
 
+/** A fresh schema name of this run: `t_<run pid>_<12 hex>`. */
+export function newTestSchemaName(): string {
+  return `${testSchemaPrefix(process.ppid)}${randomBytes(6).toString('hex')}`;
+}
+
 /** The dialects to run on: resolve once per test file at module load (top-level await). */
 export async function availableDialects(): Promise<Dialect[]> {
   return (await postgresReachable()) ? ['sqlite', 'postgres'] : ['sqlite'];
@@ -73,7 +78,7 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
       },
     };
   }
-  const schema = `${testSchemaPrefix(process.ppid)}${randomBytes(6).toString('hex')}`;
+  const schema = newTestSchemaName();
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
