@@ -18,6 +18,7 @@ import { type ToolEnvironment, toolContext } from '../tools/tool-context.js';
 import { confirmChannel } from './confirm-channel.js';
 import { reportInvalidParams } from './invalid-params.js';
 import { principalOf } from './principal-of.js';
+import { promptsFor, templatesFor } from './surface-lists.js';
 import { CACHE_HINTS, CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
 import type { ToolCatalog } from './tool-catalog.js';
 import { failureResult, missingScopeError } from './tool-results.js';
@@ -135,10 +136,6 @@ export function buildMcpServer(options: BuildOptions): McpServer {
         }),
     );
   }
-  // The registered tools stay the dispatch table for tools/call; the listing comes from the catalog.
-  server.server.setRequestHandler('tools/list', (_request, ctx) =>
-    surface.catalog.listFor(resolve(ctx).scopes),
-  );
 
   for (const prompt of surface.prompts) {
     server.registerPrompt(
@@ -188,5 +185,16 @@ export function buildMcpServer(options: BuildOptions): McpServer {
         }, reportInternal),
     );
   }
+  // The registered tools, prompts and templates stay the dispatch tables for calls; the listings
+  // come from the same per-scope builders the core serves, so a grant sees only what it may use.
+  server.server.setRequestHandler('tools/list', (_request, ctx) =>
+    surface.catalog.listFor(resolve(ctx).scopes),
+  );
+  server.server.setRequestHandler('prompts/list', (_request, ctx) =>
+    promptsFor(surface.prompts, resolve(ctx).scopes),
+  );
+  server.server.setRequestHandler('resources/templates/list', (_request, ctx) =>
+    templatesFor(surface.resources, resolve(ctx).scopes),
+  );
   return server;
 }

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { Scope } from '../domain/scopes.js';
 import type { McpSurface } from './build-server.js';
 import type { Era } from './fast-envelope.js';
+import { promptsFor, templatesFor } from './surface-lists.js';
 import { CACHE_HINTS, CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
 
 const SERVER_INFO_KEY = 'io.modelcontextprotocol/serverInfo';
@@ -52,39 +52,11 @@ export class ListAnswers {
       case 'tools/list':
         return this.surface.catalog.listFor(scopes);
       case 'prompts/list':
-        return {
-          prompts: this.surface.prompts.map((prompt) => ({
-            name: prompt.name,
-            title: prompt.title,
-            description: prompt.description,
-            arguments: promptArguments(prompt.args),
-          })),
-        };
+        return promptsFor(this.surface.prompts, scopes);
       case 'resources/templates/list':
-        return {
-          resourceTemplates: this.surface.resources.map((resource) => ({
-            name: resource.name,
-            uriTemplate: resource.uriTemplate,
-            title: resource.title,
-            description: resource.description,
-            mimeType: 'application/json',
-          })),
-        };
+        return templatesFor(this.surface.resources, scopes);
       case 'server/discover':
         return { supportedVersions: ['2026-07-28'], capabilities: CAPABILITIES, instructions: INSTRUCTIONS };
     }
   }
-}
-
-/** A prompt's arguments as MCP lists them: each property of its input schema, and whether it is required. */
-function promptArguments(args: z.ZodObject) {
-  const schema = z.toJSONSchema(args, { io: 'input', target: 'draft-2020-12' }) as {
-    properties?: Record<string, { description?: string }>;
-    required?: string[];
-  };
-  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
-    name,
-    description: property.description,
-    required: (schema.required ?? []).includes(name),
-  }));
 }

@@ -2,10 +2,14 @@ import type { Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { Scope } from '../domain/scopes.js';
 import type { ToolDefinition } from '../tools/define-tool.js';
+import { portableSchema } from './portable-schema.js';
 
-/** The JSON Schema a tool publishes for one of its zod schemas (2020-12, as MCP requires). */
+/**
+ * The JSON Schema a tool publishes for one of its zod schemas (2020-12, as MCP requires), in the
+ * portable form: no `type` arrays (see portable-schema.ts).
+ */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Tool['inputSchema'] {
-  return z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as Tool['inputSchema'];
+  return portableSchema(z.toJSONSchema(schema, { io, target: 'draft-2020-12' })) as Tool['inputSchema'];
 }
 
 /** The wire descriptor of one tool, with ChatGPT's `securitySchemes` and status strings. */
