@@ -352,11 +352,11 @@ describe.each(dialects)('the CRM repositories on %s', (dialect) => {
       expect(await repoA.getBidByNumber(999)).toBeUndefined();
     });
 
-    it('bidHistory lists status changes oldest first', async () => {
+    it('bidHistory lists status changes oldest first, with no reason for seeded changes', async () => {
       expect(await repoA.bidHistory(a.ids('bid', 123))).toEqual([
-        { from_status: null, to_status: 'draft', changed_at: at(40) },
-        { from_status: 'draft', to_status: 'submitted', changed_at: at(30) },
-        { from_status: 'submitted', to_status: 'negotiation', changed_at: at(21) },
+        { from_status: null, to_status: 'draft', changed_at: at(40), reason: null },
+        { from_status: 'draft', to_status: 'submitted', changed_at: at(30), reason: null },
+        { from_status: 'submitted', to_status: 'negotiation', changed_at: at(21), reason: null },
       ]);
       expect(await repoA.bidHistory(a.ids('bid', 124))).toEqual([]);
     });
