@@ -11,6 +11,7 @@ import {
 import type { DoctorCheck, DoctorContext } from '../../src/cli/doctor/doctor-check.js';
 import { mcpChallengeCheck, metadataCheck } from '../../src/cli/doctor/http-checks.js';
 import { smtpCheck } from '../../src/cli/doctor/mail-checks.js';
+import { backendCheck } from '../../src/cli/doctor/backend-check.js';
 import { outboxCheck, signInCheck } from '../../src/cli/doctor/store-checks.js';
 import { loadConfig } from '../../src/config/load.js';
 import { addUserToTenant, createTenant } from '../../src/domain/accounts/accounts-service.js';
@@ -153,6 +154,25 @@ describe('doctor checks, each passing and failing', () => {
     });
   });
 
+  it('backend: skipped when embedded; in remote mode a live backend with a valid key passes, a wrong key or no backend fails', async () => {
+    expect((await run(backendCheck)).status).toBe('skip');
+    const created = await cli(server.config.store.url, [
+      'api-key',
+      'create',
+      '--tenant',
+      'summit-ridge',
+      '--json',
+    ]);
+    const key = (JSON.parse(created.stdout) as { key: string }).key;
+    const remote = (base: string, apiKey: string) =>
+      production({ WORKONWARD_BASE_URL: base, WORKONWARD_API_KEY: apiKey, WORKONWARD_SMTP_URL: '' });
+    expect((await run(backendCheck, { config: remote(server.url, key) })).status).toBe('pass');
+    expect((await run(smtpCheck, { config: remote(server.url, key) })).status).toBe('skip');
+    const refused = await run(backendCheck, { config: remote(server.url, `wk_live_${'x'.repeat(40)}`) });
+    expect(refused).toMatchObject({ status: 'fail', fix: expect.stringContaining('api-key create') });
+    expect((await run(backendCheck, { config: remote(closedUrl, key) })).status).toBe('fail');
+  });
+
   it('tools: every scope lists the guide tools; a grant without email scopes fails, naming the scopes to grant', async () => {
     const all = await run(toolsCheck);
     expect(all.status).toBe('pass');
@@ -248,6 +268,7 @@ describe('npx workonward-mcp doctor', () => {
       'mcp-401',
       'sign-in',
       'smtp',
+      'backend',
       'tools',
       'allowlist',
       'dry-run',

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { isRemoteMode } from '../../backend-choice.js';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { type DoctorCheck, SYMPTOMS, pass, problem } from './doctor-check.js';
 
@@ -7,6 +8,12 @@ export const smtpCheck: DoctorCheck = {
   id: 'smtp',
   async run({ config, timeoutMs }) {
     const url = config.mail.smtpUrl;
+    if (url === undefined && isRemoteMode(config))
+      return {
+        id: 'smtp',
+        status: 'skip',
+        detail: 'remote backend mode: the backend delivers mail and sign-in codes',
+      };
     if (url === undefined)
       return config.env === 'development'
         ? pass('smtp', 'no WORKONWARD_SMTP_URL: mail is kept in the dev mailbox (/dev/mailbox)')

@@ -6,6 +6,7 @@ import {
   proxyCheck,
   toolsCheck,
 } from './config-checks.js';
+import { backendCheck } from './backend-check.js';
 import type { CheckResult, DoctorCheck, DoctorContext } from './doctor-check.js';
 import { mcpChallengeCheck, metadataCheck } from './http-checks.js';
 import { smtpCheck } from './mail-checks.js';
@@ -20,6 +21,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   mcpChallengeCheck,
   signInCheck,
   smtpCheck,
+  backendCheck,
   toolsCheck,
   allowlistCheck,
   dryRunCheck,
