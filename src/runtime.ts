@@ -18,6 +18,7 @@ import { mailPolicy } from './domain/mail/policy.js';
 import { BackgroundMail } from './outbox/background-mail.js';
 import { devMailboxSender } from './outbox/dev-mailbox.js';
 import { startMailRuntime } from './outbox/mail-runtime.js';
+import type { OutboxWorker } from './outbox/worker.js';
 import { Metrics } from './observability/metrics.js';
 import { queryTracer } from './observability/query-tracer.js';
 import { startTracing, type Tracing } from './observability/tracing.js';
@@ -50,6 +51,8 @@ export interface Runtime {
   readonly backendAccount: AccountPort | undefined;
   /** This deployment's own email use-cases (its outbox and policy). */
   readonly mailDeps: MailDeps;
+  /** This process's outbox worker (undefined with WORKONWARD_MAIL_WORKER=0); `close` stops it. */
+  readonly mailWorker: OutboxWorker | undefined;
   /** The per-grant tool-call limit, called by the MCP core before every tool runs. */
   readonly admitToolCall: AdmitToolCall;
   readonly surface: McpSurface;
@@ -142,6 +145,7 @@ export async function startRuntime(
     changeTokens: new ChangeTokens(keys, clock),
     backendAccount,
     mailDeps: mailRuntime.deps,
+    mailWorker: mailRuntime.worker,
     admitToolCall: grantCallLimit(store.db, clock, config.http.grantCallsPerMinute, metrics),
     surface: {
       tools,

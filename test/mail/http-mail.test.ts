@@ -1,3 +1,4 @@
+import { drainOutbox } from '../support/outbox-barrier.js';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/domain/audit/audit-log.js';
@@ -83,7 +84,7 @@ describe.each(BACKENDS)('email tools over HTTP, %s backend', (kind) => {
       dry_run_enabled: true,
       messages: [{ status: 'dry_run' }],
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await drainOutbox(server.runtime)).toEqual([]);
     expect(smtp.connections()).toBe(0);
     const audit = await listAudit(server.runtime.store.db, await tenantId(server), {
       actionPrefix: 'email.',
@@ -124,7 +125,7 @@ describe.each(BACKENDS)('email tools over HTTP, %s backend', (kind) => {
   });
 
   it('batch: offered only when switched on, per-message results, the cap enforced; concurrent HTTP sends over 10 keys deliver 10 emails', async () => {
-    const { smtp, client } = await setup({
+    const { smtp, server, client } = await setup({
       WORKONWARD_MCP_BATCH_SEND: '1',
       WORKONWARD_MAIL_BATCH_MAX: '3',
       WORKONWARD_MAIL_RATE_PER_MINUTE: '1000',
@@ -188,7 +189,7 @@ describe.each(BACKENDS)('email tools over HTTP, %s backend', (kind) => {
     );
     expect(unexpected).toEqual([]);
     await smtp.waitFor(12);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await drainOutbox(server.runtime)).toEqual([]);
     expect(smtp.received).toHaveLength(12);
     expect(
       new Set(smtp.received.filter((m) => m.parsed.subject?.startsWith('Key')).map((m) => m.parsed.subject))
