@@ -1,3 +1,4 @@
+import { drainOutbox } from '../support/outbox-barrier.js';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/domain/audit/audit-log.js';
@@ -114,7 +115,7 @@ describe('PING8 seed over MCP', () => {
     expect(second.data).toMatchObject({ message_id: first.data.message_id, replayed: true });
 
     const [mail] = await smtp.waitFor(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await drainOutbox(server.runtime)).toEqual([]);
     expect(smtp.received).toHaveLength(1);
     expect(mail?.envelope.to).toEqual(['person@gitdate.ink']);
     expect(mail?.envelope.from).toBe('mail@gitdate.ink');
