@@ -2,12 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { OPENAPI_JSON } from '../src/api/openapi-json.js';
 import { renderConfigurationDoc } from '../src/config/docs.js';
 import { renderToolsDoc } from '../src/docs/tools-doc.js';
+import { renderViewBundles } from './build-views.js';
 
-/** Writes the generated docs; with --check, fails (exit 1) if a committed doc differs from the source. */
+/** Writes the generated docs and view bundles; with --check, fails (exit 1) if a committed doc differs from the source. */
 const generated: Record<string, string> = {
   'docs/configuration.md': renderConfigurationDoc(),
   'docs/tools.md': renderToolsDoc(),
   'docs/openapi.json': OPENAPI_JSON,
+  'src/views/bundles.ts': await renderViewBundles(),
 };
 
 const check = process.argv.includes('--check');

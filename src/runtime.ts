@@ -33,6 +33,7 @@ import { chooseBackend, isRemoteMode } from './backend-choice.js';
 import type { AccountPort } from './ports/account-port.js';
 import type { ToolEnvironment } from './tools/tool-context.js';
 import { TOOLS } from './tools/registry.js';
+import { VIEWS } from './views/registry.js';
 
 export const VERSION = packageVersion();
 
@@ -152,6 +153,7 @@ export async function startRuntime(
       catalog: new ToolCatalog(tools),
       prompts: PROMPTS,
       resources: RESOURCE_TEMPLATES,
+      views: VIEWS,
     },
     mail,
     backgroundMail,

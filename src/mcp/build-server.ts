@@ -14,6 +14,7 @@ import type { Scope } from '../domain/scopes.js';
 import type { PromptDefinition } from '../prompts/define-prompt.js';
 import type { ResourceTemplateDefinition } from '../resources/define-resource.js';
 import type { ToolDefinition } from '../tools/define-tool.js';
+import { VIEW_MIME_TYPE, VIEW_UI_META, type ViewDefinition, viewHtml } from '../views/registry.js';
 import { type ToolEnvironment, toolContext } from '../tools/tool-context.js';
 import { confirmChannel } from './confirm-channel.js';
 import { reportInvalidParams } from './invalid-params.js';
@@ -28,6 +29,8 @@ export interface McpSurface {
   readonly catalog: ToolCatalog;
   readonly prompts: readonly PromptDefinition[];
   readonly resources: readonly ResourceTemplateDefinition[];
+  /** MCP Apps views, served as `ui://` resources (they hold no data, so no scope guards them). */
+  readonly views: readonly ViewDefinition[];
 }
 
 export interface BuildOptions {
@@ -196,5 +199,14 @@ export function buildMcpServer(options: BuildOptions): McpServer {
   server.server.setRequestHandler('resources/templates/list', (_request, ctx) =>
     templatesFor(surface.resources, resolve(ctx).scopes),
   );
+  for (const view of surface.views) {
+    const meta = { ui: VIEW_UI_META };
+    server.registerResource(
+      view.name,
+      view.uri,
+      { title: view.title, description: view.description, mimeType: VIEW_MIME_TYPE, _meta: meta },
+      () => ({ contents: [{ uri: view.uri, mimeType: VIEW_MIME_TYPE, text: viewHtml(view), _meta: meta }] }),
+    );
+  }
   return server;
 }

@@ -25,6 +25,8 @@ export function describeTool(tool: ToolDefinition): Tool {
     securitySchemes,
     _meta: {
       securitySchemes,
+      // MCP Apps (io.modelcontextprotocol/ui): the view that renders this tool's result.
+      ...(tool.view !== undefined && { ui: { resourceUri: tool.view.uri } }),
       'openai/toolInvocation/invoking': tool.invoking,
       'openai/toolInvocation/invoked': tool.invoked,
     },

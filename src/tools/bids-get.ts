@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bidDetail } from '../domain/crm/views.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
 import { bidLine } from './text-format.js';
+import { BID_DETAIL } from '../views/registry.js';
 
 export const bidsGet = defineTool({
   name: 'bids.get',
@@ -12,6 +13,7 @@ export const bidsGet = defineTool({
   output: bidDetail,
   annotations: READ_ONLY,
   scopes: ['bids:read'],
+  view: BID_DETAIL,
   invoking: 'Opening bid…',
   invoked: 'Opened bid',
   run: (input, { crm }) => crm.getBid(input.bid),

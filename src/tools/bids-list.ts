@@ -4,6 +4,7 @@ import { BID_STATUSES } from '../store/schema.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
 import { pageInput } from './projects-list.js';
 import { bidLine, listText } from './text-format.js';
+import { BID_PIPELINE } from '../views/registry.js';
 
 export const bidsList = defineTool({
   name: 'bids.list',
@@ -26,6 +27,7 @@ export const bidsList = defineTool({
   output: z.object({ bids: z.array(bidSummary), next_cursor: nextCursor }),
   annotations: READ_ONLY,
   scopes: ['bids:read'],
+  view: BID_PIPELINE,
   invoking: 'Listing bids…',
   invoked: 'Listed bids',
   run: (input, { crm }) => crm.listBids(input),

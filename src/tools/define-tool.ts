@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Scope } from '../domain/scopes.js';
+import type { ViewDefinition } from '../views/registry.js';
 import type { ToolContext } from './tool-context.js';
 
 /**
@@ -23,6 +24,8 @@ export interface ToolDefinition<In extends z.ZodObject = z.ZodObject, Out extend
   readonly scopes: readonly Scope[];
   /** What the tool will never do, whatever it is asked (rendered into `docs/tools.md`). */
   readonly guarantees?: readonly string[];
+  /** The MCP Apps view that renders this tool's `structuredContent` (text stays complete without it). */
+  readonly view?: ViewDefinition;
   /** Status line shown by ChatGPT while the tool runs and after (≤ 64 characters). */
   readonly invoking: string;
   readonly invoked: string;

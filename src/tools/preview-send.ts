@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineTool } from './define-tool.js';
 import { messageFields, previewResult } from '../ports/mail-port.js';
 import { CHECK_ANNOTATIONS } from './mail-schemas.js';
+import { SEND_PREVIEW } from '../views/registry.js';
 
 export const previewSendTool = defineTool({
   name: 'preview_send',
@@ -16,6 +17,7 @@ export const previewSendTool = defineTool({
     'Never sends or queues mail; it stores only the preview’s hash (for send_email to verify) and an audit entry.',
     'Shows the sender the server will use; no caller can choose the sender or add blind copies.',
   ],
+  view: SEND_PREVIEW,
   invoking: 'Rendering the email…',
   invoked: 'Preview ready',
   run: (input, { mail }) => mail.preview(input),

@@ -4,6 +4,7 @@ import { nextCursor, projectSummary } from '../domain/crm/views.js';
 import { PROJECT_STATUSES } from '../store/schema.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
 import { listText, projectLine } from './text-format.js';
+import { PROJECT_BRIEF } from '../views/registry.js';
 
 export const pageInput = {
   limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe('Page size, 1–100 (default 20).'),
@@ -27,6 +28,7 @@ export const projectsList = defineTool({
   output: z.object({ projects: z.array(projectSummary), next_cursor: nextCursor }),
   annotations: READ_ONLY,
   scopes: ['projects:read'],
+  view: PROJECT_BRIEF,
   invoking: 'Listing projects…',
   invoked: 'Listed projects',
   run: (input, { crm }) => crm.listProjects(input),
