@@ -170,13 +170,15 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     expect(smtpSpan.kind).toBe(3); // CLIENT
     const deliver = receiver.spans.find((s) => s.spanId === smtpSpan.parentSpanId);
     expect(deliver?.name).toBe('outbox deliver');
-    const settles = await until(() => {
+    // Its outcome is recorded in the worker's next transaction (which also leases the next rows).
+    const settle = await until(() => receiver.spans.find((s) => s.name === 'outbox settle'));
+    const updates = await until(() => {
       const found = receiver.spans.filter(
-        (s) => s.parentSpanId === deliver?.spanId && attribute(s, 'db.operation.name') === 'UPDATE',
+        (s) => s.parentSpanId === settle.spanId && attribute(s, 'db.operation.name') === 'UPDATE',
       );
       return found.length > 0 ? found : undefined;
     });
-    expect(settles.length).toBeGreaterThan(0);
+    expect(updates.length).toBeGreaterThan(0);
     // An idle worker's polls are in no trace and make no spans.
     expect(receiver.spans.filter((s) => s.name.startsWith('db ') && s.parentSpanId === undefined)).toEqual(
       [],

@@ -103,7 +103,7 @@ export const variables = {
   WORKONWARD_MCP_DRAIN_MS: {
     schema: z.coerce.number().int().min(0).max(300_000).default(0),
     description:
-      'On SIGTERM, how long `/readyz` answers 503 (`draining`) while requests are still served, before the server stops listening, finishes the requests in flight and the outbox worker’s leased round, and exits. Behind a load balancer set it above the balancer’s health-check interval × failures to mark a server down (the HAProxy setup in docs/operations.md needs ≥ 1500), so a rolling restart fails no request.',
+      'On SIGTERM, how long `/readyz` answers 503 (`draining`) while requests are still served, before the server stops listening, finishes the requests in flight and the outbox worker’s sends out (recording them), and exits. Behind a load balancer set it above the balancer’s health-check interval × failures to mark a server down (the HAProxy setup in docs/operations.md needs ≥ 1500), so a rolling restart fails no request.',
     fix: 'Use a whole number of milliseconds from 0 to 300000, e.g. 3000.',
     example: '3000',
   },

@@ -9,7 +9,8 @@ import type { RefusalObserver } from '../domain/limits/rate-limiter.js';
 import type { DeliveryObserver } from '../observability/metrics.js';
 import type { Tracing } from '../observability/tracing.js';
 import { renderHeaders } from './outgoing.js';
-import { type OutboxWorker, startOutboxWorker } from './worker.js';
+import { startOutboxWorker } from './delivery-loop.js';
+import type { OutboxWorker } from './worker.js';
 
 export interface MailRuntime {
   readonly deps: MailDeps;

@@ -2,6 +2,8 @@ import { type AuditEntry, appendAudits } from '../domain/audit/audit-log.js';
 import { maskAddresses } from '../domain/mail/mask.js';
 import { settleLeased, settleSent } from '../store/mail-outbox.js';
 import type { MailOutboxRow } from '../store/mail-schema.js';
+import type { Database } from '../store/schema.js';
+import type { Transaction } from 'kysely';
 import type { SentMail } from './mail-sender.js';
 import type { WorkerOptions } from './worker.js';
 
@@ -32,58 +34,71 @@ function permanent(error: unknown): boolean {
  * size, never more messages than were in flight.
  */
 export async function settleRound(options: WorkerOptions, owner: string, outcomes: Settled[]): Promise<void> {
+  const after = await options.db.transaction().execute((tx) => settleIn(tx, options, owner, outcomes));
+  after();
+}
+
+/**
+ * Writes `outcomes` inside `tx` (the caller's transaction, which may also lease the next rows)
+ * and returns what to do once it has committed: tell the observer, alert on dead letters.
+ */
+export async function settleIn(
+  tx: Transaction<Database>,
+  options: WorkerOptions,
+  owner: string,
+  outcomes: readonly Settled[],
+): Promise<() => void> {
   const now = options.clock.now();
   const nowIso = now.toISOString();
   const deadLettered: { outcome: Settled; reason: string }[] = [];
-  let sent = 0;
   let retried = 0;
-  await options.db.transaction().execute(async (tx) => {
-    const audits: AuditEntry[] = [];
-    const audit = ({ row, to }: Settled, decision: string, reason: string | null) =>
-      audits.push({
-        tenantId: row.tenant_id,
-        userId: null,
-        clientId: null,
-        action: 'email.delivery',
-        decision,
-        reason,
-        details: { message_id: row.id, attempt: row.attempts, recipients: to },
-      });
+  const audits: AuditEntry[] = [];
+  const audit = ({ row, to }: Settled, decision: string, reason: string | null) =>
+    audits.push({
+      tenantId: row.tenant_id,
+      userId: null,
+      clientId: null,
+      action: 'email.delivery',
+      decision,
+      reason,
+      details: { message_id: row.id, attempt: row.attempts, recipients: to },
+    });
 
-    // Delivered rows, the common case: one UPDATE for the round.
-    const delivered = outcomes.flatMap((outcome) =>
-      'sent' in outcome ? [{ outcome, id: outcome.row.id, ...deliveryRecord(outcome.sent) }] : [],
+  // Delivered rows, the common case: one UPDATE for the whole batch.
+  const delivered = outcomes.flatMap((outcome) =>
+    'sent' in outcome ? [{ outcome, id: outcome.row.id, ...deliveryRecord(outcome.sent) }] : [],
+  );
+  const settled = await settleSent(tx, owner, delivered, nowIso);
+  for (const d of delivered) if (settled.has(d.id)) audit(d.outcome, 'sent', d.lastError);
+  const sent = settled.size;
+
+  // Failed attempts, one by one: each gets its own retry time, or is dead-lettered.
+  for (const outcome of outcomes) {
+    if (!('error' in outcome)) continue;
+    const { row } = outcome;
+    const reason = (outcome.error as Error).message.slice(0, 500);
+    const dead = row.attempts >= options.maxAttempts || permanent(outcome.error);
+    const retryAt = new Date(
+      now.getTime() + backoffMs(row.attempts, options.retryBaseMs, options.retryMaxMs, options.random),
     );
-    const settled = await settleSent(tx, owner, delivered, nowIso);
-    for (const d of delivered) if (settled.has(d.id)) audit(d.outcome, 'sent', d.lastError);
-    sent = settled.size;
-
-    // Failed attempts, one by one: each gets its own retry time, or is dead-lettered.
-    for (const outcome of outcomes) {
-      if (!('error' in outcome)) continue;
-      const { row } = outcome;
-      const reason = (outcome.error as Error).message.slice(0, 500);
-      const dead = row.attempts >= options.maxAttempts || permanent(outcome.error);
-      const retryAt = new Date(
-        now.getTime() + backoffMs(row.attempts, options.retryBaseMs, options.retryMaxMs, options.random),
-      );
-      const change = dead
-        ? { status: 'dead' as const, last_error: reason, updated_at: nowIso }
-        : {
-            status: 'failed' as const,
-            last_error: reason,
-            next_attempt_at: retryAt.toISOString(),
-            updated_at: nowIso,
-          };
-      if (!(await settleLeased(tx, row.id, owner, change))) continue;
-      if (dead) deadLettered.push({ outcome, reason });
-      else retried += 1;
-      audit(outcome, change.status, reason);
-    }
-    await appendAudits(tx, options.clock, audits);
-  });
-  options.observer?.settled({ sent, retried, dead: deadLettered.length });
-  for (const { outcome, reason } of deadLettered) alertDeadLetter(options, outcome.row, outcome.to, reason);
+    const change = dead
+      ? { status: 'dead' as const, last_error: reason, updated_at: nowIso }
+      : {
+          status: 'failed' as const,
+          last_error: reason,
+          next_attempt_at: retryAt.toISOString(),
+          updated_at: nowIso,
+        };
+    if (!(await settleLeased(tx, row.id, owner, change))) continue;
+    if (dead) deadLettered.push({ outcome, reason });
+    else retried += 1;
+    audit(outcome, change.status, reason);
+  }
+  await appendAudits(tx, options.clock, audits);
+  return () => {
+    options.observer?.settled({ sent, retried, dead: deadLettered.length });
+    for (const { outcome, reason } of deadLettered) alertDeadLetter(options, outcome.row, outcome.to, reason);
+  };
 }
 
 /** What a delivery leaves on its row: the server's Message-ID, and any recipients it refused. */

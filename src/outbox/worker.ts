@@ -3,12 +3,11 @@ import { appendAudit } from '../domain/audit/audit-log.js';
 import { maskAddresses } from '../domain/mail/mask.js';
 import type { CanonicalMessage } from '../domain/mail/message.js';
 import type { Clock } from '../lib/clock.js';
-import { newSecretToken } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
 import { expiredFinalLeases, leaseOutbox } from '../store/mail-outbox.js';
 import type { DialectTraits } from '../store/open-store.js';
+import type { MailOutboxRow } from '../store/mail-schema.js';
 import type { Database } from '../store/schema.js';
-import { housekeep } from './housekeeping.js';
 import type { MailSender } from './mail-sender.js';
 import type { DeliveryObserver } from '../observability/metrics.js';
 import { NO_TRACING, type Tracing } from '../observability/tracing.js';
@@ -18,7 +17,8 @@ import { alertDeadLetter, type Settled, settleRound } from './settle.js';
 export { backoffMs } from './settle.js';
 
 /**
- * Rows leased per round, per lane. With the default two lanes at most 16 messages are in flight,
+ * Rows recorded (and leased) per transaction; the worker keeps `lanes ×` this many in flight, so
+ * with the defaults at most 16 messages are out,
  * which also bounds how many one crash can cause to be sent twice (see docs/email.md).
  */
 export const DEFAULT_BATCH = 8;
@@ -40,26 +40,26 @@ export interface WorkerOptions {
   readonly dryRun: boolean;
   /** How long a lease lasts; a row whose worker died is retried after it (the duplicate window). */
   readonly leaseMs?: number;
-  /** Rows leased (and sent concurrently) per round. */
+  /** Outcomes recorded per transaction, which also leases as many (deliverOnce: rows per round). */
   readonly batch?: number;
-  /** Rounds run side by side, so connections stay busy while one round records its outcomes. */
+  /** The window is `lanes × batch` messages in flight. */
   readonly lanes?: number;
   readonly random?: () => number;
-  /** Told each round's outcomes once they are committed. */
+  /** Told each batch's outcomes once they are committed. */
   readonly observer?: DeliveryObserver;
-  /** A span per round that delivers something (its sends and store queries inside). */
+  /** Spans per leased batch (its sends) and per recording transaction (its queries). */
   readonly tracing?: Tracing;
 }
 
 export interface OutboxWorker {
   /** Wakes an idle worker now (called after something was queued). */
   kick(): void;
-  /** Stops leasing, lets the current round finish, then resolves. */
+  /** Stops leasing, waits for the sends out and records them, then resolves. */
   stop(): Promise<void>;
 }
 
 /** Dead-letters rows whose worker died during their last allowed attempt. */
-async function buryAbandoned(options: WorkerOptions): Promise<void> {
+export async function buryAbandoned(options: WorkerOptions): Promise<void> {
   const nowIso = options.clock.now().toISOString();
   for (const row of await expiredFinalLeases(options.db, nowIso, options.maxAttempts)) {
     const buried = await options.db.transaction().execute(async (tx) => {
@@ -120,72 +120,22 @@ export async function deliverOnce(options: WorkerOptions, owner: string): Promis
   return rows.length;
 }
 
-/** Hands every leased row to the sender at once; each outcome is kept, none is thrown. */
-async function sendAll(options: WorkerOptions, rows: Awaited<ReturnType<typeof leaseOutbox>>) {
-  return Promise.all(
-    rows.map(async (row): Promise<Settled> => {
-      const to = JSON.parse(row.envelope_to) as string[];
-      try {
-        const message = JSON.parse(row.message) as CanonicalMessage;
-        return { row, to, sent: await options.sender.send(outgoingMail(message, to, row.id)) };
-      } catch (error) {
-        options.logger.warn(
-          { messageId: row.id, attempt: row.attempts, to: maskAddresses(to), err: (error as Error).message },
-          'email delivery attempt failed',
-        );
-        return { row, to, error };
-      }
-    }),
-  );
+/** Hands one leased row to the sender; the outcome is kept, never thrown. */
+export async function sendOne(options: WorkerOptions, row: MailOutboxRow): Promise<Settled> {
+  const to = JSON.parse(row.envelope_to) as string[];
+  try {
+    const message = JSON.parse(row.message) as CanonicalMessage;
+    return { row, to, sent: await options.sender.send(outgoingMail(message, to, row.id)) };
+  } catch (error) {
+    options.logger.warn(
+      { messageId: row.id, attempt: row.attempts, to: maskAddresses(to), err: (error as Error).message },
+      'email delivery attempt failed',
+    );
+    return { row, to, error };
+  }
 }
 
-/** Runs rounds until stopped; idles `pollMs` between empty rounds; prunes expired state every minute. */
-export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
-  const owner = `worker_${newSecretToken(9)}`;
-  let stopped = false;
-  let kicked = false;
-  const wakers = new Set<() => void>();
-  let lastHousekeeping = 0;
-  const idle = () =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, options.pollMs);
-      wakers.add(done);
-    });
-  const wakeAll = () => {
-    for (const wake of [...wakers]) wake();
-  };
-  const lane = async () => {
-    while (!stopped) {
-      let leased = 0;
-      try {
-        leased = await deliverOnce(options, owner);
-        const now = options.clock.now();
-        if (now.getTime() - lastHousekeeping > 60_000) {
-          lastHousekeeping = now.getTime();
-          await housekeep(options.db, now);
-        }
-      } catch (error) {
-        options.logger.error({ err: error }, 'outbox worker round failed');
-      }
-      if (leased === 0 && !stopped && !kicked) await idle();
-      kicked = false;
-    }
-  };
-  const loop = Promise.all(Array.from({ length: options.lanes ?? 2 }, lane));
-  return {
-    kick() {
-      kicked = true;
-      wakeAll();
-    },
-    async stop() {
-      stopped = true;
-      wakeAll();
-      await loop;
-    },
-  };
+/** Hands every leased row to the sender at once. */
+function sendAll(options: WorkerOptions, rows: readonly MailOutboxRow[]): Promise<Settled[]> {
+  return Promise.all(rows.map((row) => sendOne(options, row)));
 }
