@@ -41,7 +41,8 @@ export function listen(app: Hono, host: string, port: number, intercept?: Interc
             intercept(request, response, (body) => {
               // @hono/node-server reads a body already taken off the socket from `rawBody`.
               if (body !== undefined) Object.assign(request, { rawBody: body });
-              void toApp(request, response);
+              // The listener answers its own errors; a rejection past it means the socket is unusable.
+              toApp(request, response).catch(() => response.destroy());
             });
           },
     );
