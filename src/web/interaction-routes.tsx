@@ -141,7 +141,9 @@ export function interactionRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     );
     const grant = new provider.Grant({ accountId: user.userId, clientId });
     grant.addResourceScope(typeof resourceParam === 'string' ? resourceParam : resource, checked.join(' '));
-    const unchecked = offered.filter((s) => !checked.includes(s));
+    // Every requested scope not granted is refused, offered or not: one left undecided (e.g.
+    // email:send_batch while batch sending is off) would send the engine back to consent forever.
+    const unchecked = requested.filter(isScope).filter((s) => !checked.includes(s));
     if (unchecked.length > 0)
       grant.rejectResourceScope(
         typeof resourceParam === 'string' ? resourceParam : resource,
