@@ -1,6 +1,7 @@
 import type { Config } from './config/config.js';
 import { ChangeTokens } from './domain/crm/change-tokens.js';
 import { CursorCodec } from './domain/crm/cursor.js';
+import { mirrorAccountTenant } from './domain/accounts/first-run.js';
 import { loadDemoData } from './domain/demo/load-demo.js';
 import { type AdmitToolCall, grantCallLimit } from './domain/limits/grant-call-limit.js';
 import type { Principal } from './domain/principal.js';
@@ -204,6 +205,8 @@ async function keyAccountPrincipal(runtime: Runtime, account: AccountPort): Prom
     throw new Error(
       `WORKONWARD_MCP_TENANT=${wanted}, but WORKONWARD_API_KEY belongs to the account ${tenant.slug} at ${runtime.config.ping8.baseUrl ?? ''}. Fix: unset WORKONWARD_MCP_TENANT, or use a key of that tenant.`,
     );
+  // The front's audit log then exports under the account's slug, as the backend's does.
+  await mirrorAccountTenant(runtime.store.db, runtime.clock, tenant);
   return operatorPrincipal(tenant);
 }
 

@@ -1,5 +1,4 @@
 import type { Hono } from 'hono';
-import { ensureFirstTenant } from './domain/accounts/first-run.js';
 import { grantableScopes, isScope } from './domain/scopes.js';
 import {
   bearerToken,
@@ -8,6 +7,7 @@ import {
   type ScopeChallenge,
 } from './mcp/authenticate.js';
 import { missingScopeError } from './mcp/tool-results.js';
+import { prepareFirstTenant } from './first-tenant.js';
 import { type AuthorizationServerOptions, createAuthorizationServer } from './oauth/authorization-server.js';
 import { mountAuthorizationServer } from './oauth/oauth-routes.js';
 import { protectedResourceMetadataUrl } from './oauth/resources.js';
@@ -34,15 +34,7 @@ export async function oauthMode(
 ): Promise<OAuthMode> {
   const { config, store, keys, clock, logger, backgroundMail } = runtime;
   const issuer = config.oauth.issuer;
-  if (config.oauth.allowedEmails.length > 0) {
-    // Embedded mode: an empty store gets its first tenant, so listed addresses can sign in at once.
-    const created = await ensureFirstTenant(store.db, clock, config.oauth.firstTenantName);
-    if (created !== undefined)
-      logger.info(
-        { event: 'tenant.first_created', tenant: created.slug },
-        `created the first tenant "${created.name}" (${created.slug}) on an empty store; addresses in WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS join it on their first sign-in`,
-      );
-  }
+  const stopFirstTenant = await prepareFirstTenant(runtime);
   const server = await createAuthorizationServer({ config, store, keys, clock, logger }, options);
   const metadataUrl = (resource: string) => protectedResourceMetadataUrl(issuer, resource);
   const scopesOf = new Map(runtime.surface.tools.map((tool) => [tool.name, tool.scopes]));
@@ -59,6 +51,7 @@ export async function oauthMode(
     authenticate,
     scopeChallenge,
     close: () => {
+      stopFirstTenant();
       server.close();
     },
     mount(app) {

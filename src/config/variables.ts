@@ -224,7 +224,7 @@ export const variables = {
       .regex(/^[^\r\n<>"]+$/, 'must be one line without <, > or "')
       .optional(),
     description:
-      "Name of the first tenant, which the server creates on an empty store (WORKONWARD_MCP_AUTH=oauth with WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS set) so the listed addresses can sign in on the first start without any CLI step. Default: the issuer's host.",
+      "Name of the first tenant, which the server creates on an empty store (WORKONWARD_MCP_AUTH=oauth with WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS set) so the listed addresses can sign in on the first start without any CLI step. Default: the issuer's host. Not used in remote backend mode, where the front's tenant is the account of WORKONWARD_API_KEY.",
     fix: 'Use a short one-line name, e.g. `PING8`.',
     example: 'PING8',
   },

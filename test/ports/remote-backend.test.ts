@@ -78,6 +78,11 @@ describe('a front over a live backend', () => {
   it('keeps no CRM data of its own: every answer comes from the backend', async () => {
     const front = server.front!.runtime.store.db;
     expect(await front.selectFrom('projects').select('id').execute()).toEqual([]);
+    // Its one tenant is the key's account, mirrored (so its audit log exports under that slug).
+    const { tenant } = await server.front!.runtime.backendAccount!.account();
+    expect(await front.selectFrom('tenants').select(['id', 'slug', 'name']).execute()).toEqual([
+      { id: tenant.id, slug: 'summit-ridge', name: 'Summit Ridge Builders' },
+    ]);
     const result = await call(client, 'projects.list', { status: 'active' });
     expect((result.structuredContent as { projects: unknown[] }).projects.length).toBe(4);
   });

@@ -67,3 +67,29 @@ export async function joinOnFirstSignIn(
     .execute();
   return user.id;
 }
+
+/**
+ * Remote backend mode (issue 7 item 3): the front's one tenant is the API key's account on the
+ * backend, under the same id, slug and name, so the consent page names it, a first sign-in joins
+ * it (the only tenant), and the front's audit log exports under the backend's slug. A renamed
+ * account is renamed here. Returns false when another tenant already holds the slug (a store
+ * that was used in embedded mode): the caller says so.
+ */
+export async function mirrorAccountTenant(
+  db: Kysely<Database>,
+  clock: Clock,
+  tenant: { id: string; slug: string; name: string },
+): Promise<{ created: boolean; mirrored: boolean }> {
+  const inserted = await db
+    .insertInto('tenants')
+    .values({ ...tenant, created_at: clock.now().toISOString() })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  const created = (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  const renamed = await db
+    .updateTable('tenants')
+    .set({ name: tenant.name })
+    .where('id', '=', tenant.id)
+    .executeTakeFirst();
+  return { created, mirrored: (renamed.numUpdatedRows ?? 0n) > 0n };
+}
