@@ -1,0 +1,75 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { selfSignedCertificate } from '../oauth/support/https-fixture.js';
+
+const CONFIG = path.resolve(import.meta.dirname, '../../deploy/haproxy-tls.cfg');
+
+export interface TlsProxy {
+  /** `https://localhost:PORT`, the public origin (the issuer). */
+  readonly url: string;
+  /** The self-signed certificate (PEM) a client must trust, as it would trust a real CA. */
+  readonly ca: string;
+  /** The same certificate as a file, for `curl --cacert`. */
+  readonly caFile: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Debian's HAProxy running deploy/haproxy-tls.cfg: TLS with a throwaway certificate for
+ * localhost, terminated in front of `upstream` (host:port), as production does in front of a
+ * server with WORKONWARD_MCP_BEHIND_PROXY=1.
+ */
+export async function startTlsProxy(options: { port: number; upstream: string }): Promise<TlsProxy> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wk-tls-'));
+  const { key, cert } = selfSignedCertificate();
+  const pem = path.join(dir, 'site.pem');
+  const caFile = path.join(dir, 'ca.pem');
+  writeFileSync(pem, `${cert}${key}`, { mode: 0o600 });
+  writeFileSync(caFile, cert);
+  const child: ChildProcess = spawn('haproxy', ['-f', CONFIG, '-db'], {
+    env: {
+      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin',
+      HAPROXY_BIND: `127.0.0.1:${options.port}`,
+      HAPROXY_PEM: pem,
+      UPSTREAM: options.upstream,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
+  // Listening once a TCP connection is accepted.
+  for (let i = 0; ; i += 1) {
+    if (child.exitCode !== null) throw new Error(`haproxy exited: ${stderr}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(options.port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => {
+        resolve(false);
+      });
+    });
+    if (open) break;
+    if (i > 100) throw new Error(`haproxy did not listen on ${options.port}: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url: `https://localhost:${options.port}`,
+    ca: cert,
+    caFile,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
