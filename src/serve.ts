@@ -19,6 +19,8 @@ export interface Serving {
   readonly ended?: Promise<void>;
   /** How many McpServer instances the HTTP pool has ever built (reported by the benchmark). */
   readonly mcpServersBuilt?: () => number;
+  /** How many MCP requests the core on node:http has answered itself (tests). */
+  readonly coreAnswered?: () => number;
   /** HTTP only: flips `/readyz` to 503 for a graceful shutdown. */
   readonly readiness?: Readiness;
   stop(): Promise<void>;
@@ -27,6 +29,12 @@ export interface Serving {
 export interface ServeOptions {
   /** Test-only seams of the authorization server (never set in production). */
   readonly oauth?: AuthorizationServerOptions;
+  /**
+   * Test-only: every MCP request takes the web-standard path (the Hono app and the SDK's handler),
+   * never the core. The differential test (test/mcp/core-differential.test.ts) answers the same
+   * requests both ways and compares.
+   */
+  readonly sdkPathOnly?: boolean;
 }
 
 /** Starts the configured transport over an already started runtime. */
@@ -85,6 +93,7 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
     scopeChallenge,
     api: apiEndpoint(runtime),
   });
+  let coreAnswered = 0;
   const core = coreEndpoint({
     dispatch: new CoreDispatch({
       env: runtime.env,
@@ -99,14 +108,13 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
     maxBodyBytes: config.http.maxBodyBytes,
     scopeChallenge,
     issuer: config.oauth.issuer,
-    observe:
-      metrics === undefined
-        ? undefined
-        : (path, method, tool, status, seconds) => {
-            metrics.observeMcp(method, tool, status, seconds);
-            // The route series exists only where /metrics is served (as app.ts mounts it).
-            if (config.metricsToken !== undefined) metrics.observeHttp(path, status, seconds);
-          },
+    observe: (path, method, tool, status, seconds) => {
+      coreAnswered += 1;
+      if (metrics === undefined) return;
+      metrics.observeMcp(method, tool, status, seconds);
+      // The route series exists only where /metrics is served (as app.ts mounts it).
+      if (config.metricsToken !== undefined) metrics.observeHttp(path, status, seconds);
+    },
   });
   // The MCP paths go to the core on node:http first; everything else (and every request the core
   // hands on) to the Hono app. With OTLP tracing on, every request takes the app's traced path
@@ -115,7 +123,7 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
     app,
     config.http.host,
     config.http.port,
-    runtime.tracing.enabled
+    runtime.tracing.enabled || options.sdkPathOnly === true
       ? undefined
       : (request, response, next) => {
           const path = request.url?.split('?', 1)[0];
@@ -134,6 +142,7 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
   return {
     url: server.url,
     mcpServersBuilt: () => mcp.pool.created,
+    coreAnswered: () => coreAnswered,
     readiness,
     stop: async () => {
       await server.close();

@@ -71,7 +71,8 @@ const isName = (value: unknown): value is { name: string; version: string } =>
 export function fastEnvelope(body: unknown, header: HeaderOf): FastRequest | undefined {
   if (!isPlainObject(body) || !keysWithin(body, MESSAGE_KEYS) || body.jsonrpc !== '2.0') return undefined;
   const { id, method } = body;
-  const params = body.params ?? {};
+  // Absent params are `{}`; `null` is not (the SDK refuses it as an invalid message).
+  const params = body.params === undefined ? {} : body.params;
   if (typeof method !== 'string' || !isPlainObject(params)) return undefined;
   if (id !== undefined && typeof id !== 'string' && !Number.isSafeInteger(id)) return undefined;
   const accept = header('accept') ?? '';

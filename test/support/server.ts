@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { fixedClock, type Clock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
-import { serveRuntime } from '../../src/serve.js';
+import { type ServeOptions, serveRuntime } from '../../src/serve.js';
 import { createTestDatabase, type Dialect } from './stores.js';
 
 /** The instant demo data is loaded at in tests, so day counts are exact. */
@@ -15,6 +15,8 @@ export interface TestServer {
   readonly config: Config;
   /** How many SDK servers the HTTP path has built: 0 while the core answers everything itself. */
   sdkServersBuilt(): number;
+  /** How many MCP requests the core answered itself (the rest were handed to the SDK path). */
+  coreAnswered(): number;
   stop(): Promise<void>;
 }
 
@@ -23,7 +25,7 @@ export interface TestServer {
  * the demo data loaded. `env` overrides any WORKONWARD_* variable.
  */
 export async function startTestServer(
-  options: { dialect?: Dialect; env?: Record<string, string>; clock?: Clock } = {},
+  options: { dialect?: Dialect; env?: Record<string, string>; clock?: Clock; serve?: ServeOptions } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.dialect ?? 'sqlite');
   const config = loadConfig({
@@ -40,12 +42,13 @@ export async function startTestServer(
     clock: options.clock ?? fixedClock(TEST_NOW),
     logger: createLogger('silent'),
   });
-  const serving = await serveRuntime(runtime);
+  const serving = await serveRuntime(runtime, options.serve);
   return {
     url: serving.url ?? '',
     runtime,
     config,
     sdkServersBuilt: () => serving.mcpServersBuilt?.() ?? 0,
+    coreAnswered: () => serving.coreAnswered?.() ?? 0,
     async stop() {
       await serving.stop();
       await runtime.close();

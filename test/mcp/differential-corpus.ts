@@ -1,0 +1,415 @@
+import fc from 'fast-check';
+import { stableId } from '../../src/domain/demo/seeded.js';
+import { TOOLS } from '../../src/tools/registry.js';
+import { MODERN_META } from './raw-http.js';
+
+/**
+ * The differential test's corpus (test/mcp/core-differential.test.ts): MCP requests over HTTP,
+ * from valid to hostile — every method, ids of every JSON type, params of the right and wrong
+ * shapes, both eras' headers, Accept and Content-Type variants, notifications, batches,
+ * oversized and chunked bodies, bodies that are not JSON, unknown tools, bad cursors.
+ */
+/** Small, so oversized bodies are cheap to send; still far above every valid request here. */
+export const MAX_BODY = 16_384;
+
+const summit = (kind: string, key: string | number) => stableId('summit-ridge', kind, String(key));
+const TOOL_NAMES = TOOLS.map((tool) => tool.name);
+/** Arguments the tools accept (so the core answers them), beside the hostile ones generated below. */
+const VALID_ARGUMENTS: Record<string, readonly Record<string, unknown>[]> = {
+  'projects.list': [{}, { status: 'active' }, { limit: 2 }, { query: 'Clear', limit: 1 }],
+  'projects.get': [{ id: summit('project', 'rmob') }, { id: 'no-such-project' }],
+  'companies.list': [{}, { query: 'Acme' }],
+  'companies.get': [{ id: summit('company', 'acme') }],
+  'contacts.search': [{ name: 'jane' }, { email: 'nobody@example.com' }],
+  'contacts.get': [{ id: summit('contact', 'jane') }],
+  'bids.list': [{}, { status: 'negotiation', min_days_in_status: 14 }, { limit: 1 }],
+  'bids.get': [{ bid: '#123' }, { bid: '999999' }],
+  search: [{ query: 'Acme' }],
+  fetch: [{ id: 'bid:123' }, { id: 'nope:1' }],
+  validate_recipients: [{ recipients: ['person@gitdate.ink', 'bad address'] }],
+  preview_send: [{ to: ['person@gitdate.ink'], subject: 'Hi', text: 'Hello' }],
+  get_send_status: [{ idempotency_key: 'never-used' }],
+  'bids.update_status': [{ bid: '#123', status: 'won', reason: 'Signed', idempotency_key: 'diff-1' }],
+  'bids.add_note': [{ bid: '#123', body: 'Called them', idempotency_key: 'diff-2' }],
+  'projects.update_status': [
+    { project: summit('project', 'rmob'), status: 'on_hold', idempotency_key: 'diff-3' },
+  ],
+};
+
+type Era = 'legacy' | 'modern';
+/** The methods the core answers itself, per era (src/mcp/fast-envelope.ts). */
+const CORE_METHODS: Record<Era, readonly string[]> = {
+  legacy: [
+    'initialize',
+    'ping',
+    'tools/list',
+    'tools/call',
+    'prompts/list',
+    'resources/templates/list',
+    'notifications/initialized',
+  ],
+  modern: ['server/discover', 'tools/list', 'tools/call', 'prompts/list', 'resources/templates/list'],
+};
+const OTHER_METHODS = [
+  'resources/list',
+  'resources/read',
+  'prompts/get',
+  'logging/setLevel',
+  'completion/complete',
+  'notifications/cancelled',
+  'notifications/progress',
+  'subscriptions/listen',
+  'crm/delete_everything',
+  '',
+  'TOOLS/LIST',
+];
+const VERSIONS = ['2025-06-18', '2025-11-25', '2026-07-28', '2024-11-05', '2099-01-01', 'garbage'];
+
+/** `arbitrary` once in `odds + 1` cases, undefined otherwise. */
+const rarely = <T>(arbitrary: fc.Arbitrary<T>, odds: number) =>
+  fc.oneof({ weight: odds, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
+
+interface Message {
+  jsonrpc?: unknown;
+  id?: unknown;
+  method?: unknown;
+  params?: unknown;
+  [key: string]: unknown;
+}
+
+export interface Case {
+  readonly body: string | Uint8Array;
+  readonly chunked: boolean;
+  readonly headers: Record<string, string>;
+}
+
+const ACCEPTS = [
+  'application/json, text/event-stream',
+  'text/event-stream, application/json',
+  'application/json',
+  'text/event-stream',
+  '*/*',
+  'application/json;q=0.9, text/event-stream;q=0.1',
+  'text/html',
+];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'APPLICATION/JSON',
+  'text/plain',
+  'application/json-seq',
+  'application/x-www-form-urlencoded',
+];
+
+/**
+ * The corpus at one level of hostility: each way a request can be wrong is `calm` times rarer
+ * than at calm = 1, where a request usually has two or three things wrong with it at once.
+ */
+export function requestsAt(calm: number): fc.Arbitrary<Case> {
+  const jsonId = fc.oneof(
+    { weight: 6 * calm, arbitrary: fc.integer({ min: -1000, max: 1_000_000 }) },
+    { weight: 4 * calm, arbitrary: fc.string({ maxLength: 12 }) },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom<unknown>(
+        null,
+        0,
+        '',
+        1.5,
+        -0,
+        true,
+        false,
+        2 ** 53,
+        -(2 ** 53) - 2,
+        1e300,
+        [],
+        [1],
+        {},
+        { a: 1 },
+        '0',
+        'id with spaces',
+        '\u00e9\u{1f600}',
+      ),
+    },
+  );
+  const hostileValue = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.constantFrom<unknown>(null, [], 'x', 5, { __proto__: 1 }, { constructor: 'x' }),
+  );
+
+  const toolArguments = (name: unknown) =>
+    fc.oneof(
+      {
+        weight: 6 * calm,
+        arbitrary:
+          typeof name === 'string' && VALID_ARGUMENTS[name] !== undefined
+            ? fc.constantFrom(...(VALID_ARGUMENTS[name] ?? []))
+            : fc.constant({}),
+      },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+      {
+        weight: 2,
+        arbitrary: fc.record(
+          {
+            limit: fc.oneof(fc.integer({ min: -5, max: 500 }), fc.double(), fc.string({ maxLength: 3 })),
+            cursor: fc.oneof(
+              fc.string({ maxLength: 20 }),
+              fc.constantFrom('eyJ4IjoxfQ', '!!!', 'a'.repeat(3000)),
+            ),
+            status: fc.oneof(fc.constantFrom('won', 'active', 'bogus'), hostileValue),
+            id: fc.oneof(fc.string({ maxLength: 10 }), hostileValue),
+            extra: hostileValue,
+          },
+          { requiredKeys: [] },
+        ),
+      },
+      { weight: 1, arbitrary: hostileValue },
+    );
+
+  const meta = fc.oneof(
+    { weight: 8 * calm, arbitrary: fc.constant(undefined) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ progressToken: fc.oneof(fc.integer(), fc.string({ maxLength: 5 })) }),
+    },
+    { weight: 1, arbitrary: hostileValue },
+  );
+
+  /** The params of a method: mostly right for it, sometimes wrong in one way or another. */
+  const paramsFor = (method: string) => {
+    const right = (() => {
+      switch (method) {
+        case 'initialize':
+          return fc.record({
+            protocolVersion: fc.oneof(
+              { weight: 4 * calm, arbitrary: fc.constantFrom('2025-06-18', '2025-11-25') },
+              { weight: 1, arbitrary: fc.constantFrom(...VERSIONS) },
+            ),
+            capabilities: fc.oneof(
+              {
+                weight: 3 * calm,
+                arbitrary: fc.constantFrom({}, { elicitation: {} }, { roots: { listChanged: true } }),
+              },
+              { weight: 1, arbitrary: hostileValue },
+            ),
+            clientInfo: fc.oneof(
+              {
+                weight: 3 * calm,
+                arbitrary: fc.constantFrom(
+                  { name: 'diff', version: '1.0.0' },
+                  { name: 'diff', version: '1.0.0', title: 'Diff' },
+                ),
+              },
+              {
+                weight: 1,
+                arbitrary: fc.constantFrom<unknown>({ name: 'diff' }, { name: 'diff', version: 1 }),
+              },
+              { weight: 1, arbitrary: hostileValue },
+            ),
+          });
+        case 'tools/call':
+          return fc
+            .oneof(
+              { weight: 8 * calm, arbitrary: fc.constantFrom<unknown>(...TOOL_NAMES) },
+              {
+                weight: 1,
+                arbitrary: fc.constantFrom<unknown>('no.such.tool', 'send_batch_email', '', 5, null),
+              },
+            )
+            .chain((name) =>
+              fc.record(
+                { name: fc.constant(name), arguments: toolArguments(name) },
+                { requiredKeys: ['name'] },
+              ),
+            );
+        case 'tools/list':
+        case 'prompts/list':
+        case 'resources/templates/list':
+        case 'resources/list':
+          return fc.oneof(
+            { weight: 5 * calm, arbitrary: fc.constant({}) },
+            {
+              weight: 1,
+              arbitrary: fc.record({
+                cursor: fc.oneof(
+                  fc.string({ maxLength: 16 }),
+                  fc.constantFrom<unknown>(5, null, 'eyJvZmZzZXQiOjF9'),
+                ),
+              }),
+            },
+          );
+        case 'resources/read':
+          return fc.record({
+            uri: fc.constantFrom(
+              'buildworkpro://bids/123',
+              'buildworkpro://bids/%E0%A4',
+              'ui://workonward/nope.html',
+              'x',
+            ),
+          });
+        case 'prompts/get':
+          return fc.record({
+            name: fc.constantFrom('draft_bid_followup', 'nope'),
+            arguments: fc.constant({ bid: '#123' }),
+          });
+        case 'logging/setLevel':
+          return fc.record({ level: fc.constantFrom('debug', 'info', 'shout') });
+        default:
+          return fc.constant({});
+      }
+    })();
+    return fc
+      .tuple(
+        fc.oneof(
+          { weight: 12 * calm, arbitrary: right },
+          { weight: 1, arbitrary: fc.constant(undefined) },
+          { weight: 1, arbitrary: hostileValue },
+        ),
+        meta,
+        rarely(fc.constantFrom('extra', 'task', 'cursor'), 8 * calm),
+      )
+      .map(([params, metaValue, extraKey]) => {
+        if (params === null || typeof params !== 'object' || Array.isArray(params)) return params;
+        const out: Record<string, unknown> = { ...(params as Record<string, unknown>) };
+        if (metaValue !== undefined) out._meta = metaValue;
+        if (extraKey !== undefined) out[extraKey] = extraKey === 'task' ? { ttl: 1000 } : 'x';
+        return out;
+      });
+  };
+
+  /** A message of the era: the era's own methods usually, any method sometimes; notifications without an id. */
+  const messageOf = (era: Era): fc.Arbitrary<Message> =>
+    fc
+      .tuple(
+        fc.oneof(
+          { weight: 6 * calm, arbitrary: fc.constantFrom(...CORE_METHODS[era]) },
+          { weight: 3, arbitrary: fc.constantFrom(...OTHER_METHODS) },
+          { weight: 1, arbitrary: fc.constantFrom(...CORE_METHODS.legacy, ...CORE_METHODS.modern) },
+        ),
+        fc.oneof(
+          { weight: 12 * calm, arbitrary: jsonId.map((id) => ({ id })) },
+          { weight: 2, arbitrary: fc.constant({}) },
+        ),
+        fc.oneof(
+          { weight: 20 * calm, arbitrary: fc.constant<unknown>('2.0') },
+          { weight: 1, arbitrary: hostileValue },
+        ),
+        rarely(fc.constantFrom('result', 'error', 'extra'), 30 * calm),
+        rarely(fc.constant(true), 6 * calm),
+      )
+      .chain(([method, idPart, jsonrpc, stray, idOnNotification]) =>
+        paramsFor(method).map((params) => {
+          const notification = method.startsWith('notifications/') && idOnNotification === undefined;
+          const built: Message = { jsonrpc, ...(notification ? {} : idPart), method };
+          if (params !== undefined) built.params = params;
+          if (stray !== undefined) built[stray] = stray === 'extra' ? 1 : {};
+          return built;
+        }),
+      );
+
+  return fc
+    .constantFrom<Era | 'legacy-no-header'>('legacy', 'modern', 'legacy-no-header')
+    .chain((era) => {
+      const message = messageOf(era === 'modern' ? 'modern' : 'legacy');
+      return fc.record({
+        era: fc.constant(era),
+        messages: fc.oneof(
+          { weight: 30 * calm, arbitrary: message.map((m) => [m]) },
+          { weight: 1, arbitrary: fc.array(message, { minLength: 0, maxLength: 3 }) },
+        ),
+        batch: rarely(fc.constant(true), 30 * calm),
+        dropMetaKey: rarely(fc.constantFrom(...Object.keys(MODERN_META)), 10 * calm),
+        declareCapabilities: rarely(fc.constantFrom({ elicitation: { form: {} } }, { roots: {} }), 10 * calm),
+        accept: fc.oneof(
+          { weight: 10 * calm, arbitrary: fc.constant(ACCEPTS[0] ?? '') },
+          { weight: 2, arbitrary: fc.constantFrom(...ACCEPTS) },
+          { weight: 1, arbitrary: fc.constant(undefined) },
+        ),
+        contentType: fc.oneof(
+          { weight: 12 * calm, arbitrary: fc.constant('application/json') },
+          { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
+          { weight: 1, arbitrary: fc.constant(undefined) },
+        ),
+        versionHeader: rarely(fc.constantFrom(...VERSIONS), 10 * calm),
+        methodHeader: rarely(fc.constantFrom('tools/list', 'tools/call', 'ping', 'x'), 10 * calm),
+        nameHeader: rarely(
+          fc.constantFrom('projects.list', 'bids.list', '=?base64?cHJvamVjdHMubGlzdA==?=', ''),
+          10 * calm,
+        ),
+        sessionId: rarely(fc.constant('a-session'), 25 * calm),
+        body: fc.oneof(
+          { weight: 40 * calm, arbitrary: fc.constant('message' as const) },
+          { weight: 1, arbitrary: fc.constant('oversized' as const) },
+          { weight: 1, arbitrary: fc.constant('chunked' as const) },
+          { weight: 1, arbitrary: fc.constant('chunked-oversized' as const) },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(
+              'not json' as const,
+              'empty' as const,
+              'bom' as const,
+              'bad utf-8' as const,
+            ),
+          },
+        ),
+      });
+    })
+    .map((input): Case => {
+      const modern = input.era === 'modern';
+      const withMeta = input.messages.map((m) => {
+        if (!modern || m.params === null || typeof m.params !== 'object' || Array.isArray(m.params)) return m;
+        const metaValue = Object.fromEntries(
+          Object.entries({
+            ...MODERN_META,
+            ...(input.declareCapabilities !== undefined && {
+              'io.modelcontextprotocol/clientCapabilities': input.declareCapabilities,
+            }),
+          }).filter(([key]) => key !== input.dropMetaKey),
+        );
+        return { ...m, params: { ...(m.params as Record<string, unknown>), _meta: metaValue } };
+      });
+      const first = withMeta[0];
+      const headers: Record<string, string> = {};
+      if (input.accept !== undefined) headers.accept = input.accept;
+      if (input.contentType !== undefined) headers['content-type'] = input.contentType;
+      if (modern) {
+        headers['mcp-protocol-version'] = input.versionHeader ?? '2026-07-28';
+        const method = input.methodHeader ?? (typeof first?.method === 'string' ? first.method : undefined);
+        // Header values must be visible ASCII for fetch to send them.
+        if (method !== undefined && /^[\x20-\x7e]+$/.test(method)) headers['mcp-method'] = method;
+        const params = first?.params as { name?: unknown } | undefined;
+        const name = input.nameHeader ?? (typeof params?.name === 'string' ? params.name : undefined);
+        if (name !== undefined && /^[\x20-\x7e]+$/.test(name)) headers['mcp-name'] = name;
+      } else {
+        if (input.era === 'legacy') headers['mcp-protocol-version'] = input.versionHeader ?? '2025-11-25';
+        if (input.methodHeader !== undefined) headers['mcp-method'] = input.methodHeader;
+        if (input.nameHeader !== undefined && input.nameHeader !== '') headers['mcp-name'] = input.nameHeader;
+      }
+      if (input.sessionId !== undefined) headers['mcp-session-id'] = input.sessionId;
+      const json = JSON.stringify(input.batch || withMeta.length !== 1 ? withMeta : first);
+      switch (input.body) {
+        case 'oversized':
+          return { headers, chunked: false, body: json.padEnd(MAX_BODY + 10, ' ') };
+        case 'chunked':
+          return { headers, chunked: true, body: json };
+        case 'chunked-oversized':
+          return { headers, chunked: true, body: json.padEnd(MAX_BODY * 3, ' ') };
+        case 'not json':
+          return { headers, chunked: false, body: json.slice(0, -1) };
+        case 'empty':
+          return { headers, chunked: false, body: '' };
+        case 'bom':
+          return { headers, chunked: false, body: `\ufeff${json}` };
+        case 'bad utf-8':
+          return { headers, chunked: false, body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) };
+        default:
+          return { headers, chunked: false, body: json };
+      }
+    });
+}
+
+/** Mostly near-valid requests (the core answers most of them), a third fully hostile. */
+export const requestCase = fc.oneof(
+  { weight: 2, arbitrary: requestsAt(12) },
+  { weight: 1, arbitrary: requestsAt(1) },
+);
