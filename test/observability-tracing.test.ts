@@ -20,6 +20,7 @@ interface OtlpSpan {
   name: string;
   kind: number;
   attributes: { key: string; value: Record<string, unknown> }[];
+  links?: { traceId: string; spanId: string }[];
 }
 
 /** A real OTLP/HTTP receiver: collects every span POSTed to /v1/traces. */
@@ -170,6 +171,11 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     expect(smtpSpan.kind).toBe(3); // CLIENT
     const deliver = receiver.spans.find((s) => s.spanId === smtpSpan.parentSpanId);
     expect(deliver?.name).toBe('outbox deliver');
+    // The worker delivers in a trace of its own, linked to the send's span (stored on the row).
+    expect(deliver?.traceId).not.toBe(tool.traceId);
+    expect(deliver?.links?.map(({ traceId, spanId }) => ({ traceId, spanId }))).toEqual([
+      { traceId: tool.traceId, spanId: tool.spanId },
+    ]);
     // Its outcome is recorded in the worker's next transaction (which also leases the next rows).
     const settle = await until(() => receiver.spans.find((s) => s.name === 'outbox settle'));
     const updates = await until(() => {

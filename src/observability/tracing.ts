@@ -38,18 +38,21 @@ export interface Tracing {
   readonly enabled: boolean;
   /**
    * Runs `work` in a span, a child of the active one; `parent` headers (`traceparent`) continue
-   * a caller's trace. A throw marks the span as an error and is rethrown unchanged.
+   * a caller's trace; `links` (W3C `traceparent` values) link it to spans of other traces (a
+   * delivery to the sends that queued it). A throw marks the span as an error and is rethrown unchanged.
    */
   span<T>(
     name: string,
     attributes: Attributes,
     work: (notes: SpanNotes) => Promise<T>,
-    options?: { kind?: SpanKind; parent?: Headers },
+    options?: { kind?: SpanKind; parent?: Headers; links?: readonly string[] },
   ): Promise<T>;
   /** A span for work that has already happened (a store query reported after it ran), only inside a trace. */
   record(name: string, attributes: Attributes, startedAt: number, endedAt: number): void;
   /** The active trace and span ids, for log lines. */
   ids(): { trace_id: string; span_id: string } | undefined;
+  /** The active span as a W3C `traceparent`, to be linked to later (stored with an outbox row). */
+  traceparent(): string | undefined;
   /** Exports what is buffered and stops. */
   shutdown(): Promise<void>;
 }
@@ -59,12 +62,19 @@ export const NO_TRACING: Tracing = {
   span: (_name, _attributes, work) => work(NO_NOTES),
   record: () => undefined,
   ids: () => undefined,
+  traceparent: () => undefined,
   shutdown: () => Promise.resolve(),
 };
 
 const headersGetter = {
   get: (carrier: Headers, key: string) => carrier.get(key) ?? undefined,
   keys: (carrier: Headers) => [...carrier.keys()],
+};
+
+const mapSetter = {
+  set: (carrier: Record<string, string>, key: string, value: string) => {
+    carrier[key] = value;
+  },
 };
 
 /** Starts tracing as configured, or returns {@link NO_TRACING} when no endpoint is set. */
@@ -106,7 +116,17 @@ export function startTracing(telemetry: Config['telemetry'], version: string): T
         options.parent === undefined
           ? context.active()
           : propagator.extract(ROOT_CONTEXT, options.parent, headersGetter);
-      const span = tracer.startSpan(name, { attributes, kind: options.kind ?? SpanKind.INTERNAL }, parent);
+      const links = (options.links ?? []).flatMap((traceparent) => {
+        const linked = trace.getSpanContext(
+          propagator.extract(ROOT_CONTEXT, new Headers({ traceparent }), headersGetter),
+        );
+        return linked === undefined ? [] : [{ context: linked }];
+      });
+      const span = tracer.startSpan(
+        name,
+        { attributes, kind: options.kind ?? SpanKind.INTERNAL, links },
+        parent,
+      );
       return run(span, parent, work);
     },
     record(name, attributes, startedAt, endedAt) {
@@ -119,6 +139,12 @@ export function startTracing(telemetry: Config['telemetry'], version: string): T
     ids() {
       const span = trace.getSpan(context.active())?.spanContext();
       return span === undefined ? undefined : { trace_id: span.traceId, span_id: span.spanId };
+    },
+    traceparent() {
+      const carrier: Record<string, string> = {};
+      if (trace.getSpan(context.active()) !== undefined)
+        propagator.inject(context.active(), carrier, mapSetter);
+      return carrier.traceparent;
     },
     async shutdown() {
       await provider.shutdown();

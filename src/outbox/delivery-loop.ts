@@ -2,7 +2,14 @@ import { newSecretToken } from '../lib/ids.js';
 import { leaseOutbox } from '../store/mail-outbox.js';
 import { housekeep } from './housekeeping.js';
 import { type Settled, settleIn } from './settle.js';
-import { buryAbandoned, DEFAULT_BATCH, type OutboxWorker, sendOne, type WorkerOptions } from './worker.js';
+import {
+  buryAbandoned,
+  DEFAULT_BATCH,
+  type OutboxWorker,
+  sendLinks,
+  sendOne,
+  type WorkerOptions,
+} from './worker.js';
 import { NO_TRACING } from '../observability/tracing.js';
 
 /**
@@ -76,15 +83,19 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
       inFlight += rows.length;
       // Not awaited: the loop goes on while they are out. sendOne keeps every outcome, never throws.
       tracing
-        .span('outbox deliver', { 'outbox.messages': rows.length }, () =>
-          Promise.all(
-            rows.map(async (row) => {
-              finished.push(await sendOne(options, row));
-              inFlight -= 1;
-              // Wake the loop only when it has something to do: a batch to record, or nothing left out.
-              if (finished.length >= batch || inFlight === 0) notify();
-            }),
-          ),
+        .span(
+          'outbox deliver',
+          { 'outbox.messages': rows.length },
+          () =>
+            Promise.all(
+              rows.map(async (row) => {
+                finished.push(await sendOne(options, row));
+                inFlight -= 1;
+                // Wake the loop only when it has something to do: a batch to record, or nothing left out.
+                if (finished.length >= batch || inFlight === 0) notify();
+              }),
+            ),
+          sendLinks(rows),
         )
         .catch((error: unknown) => {
           options.logger.error({ err: error }, 'outbox send failed');

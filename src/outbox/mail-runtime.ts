@@ -55,6 +55,7 @@ export function startMailRuntime(options: {
     logger,
     renderHeaders,
     limitObserver: options.metrics,
+    ...(options.tracing?.enabled === true && { traceParent: () => options.tracing?.traceparent() }),
     onQueued: () => worker?.kick(),
   };
   return { deps, worker };

@@ -116,8 +116,18 @@ export async function deliverOnce(options: WorkerOptions, owner: string): Promis
   const deliver = async () => {
     await settleRound(options, owner, await sendAll(options, rows));
   };
-  await (options.tracing ?? NO_TRACING).span('outbox deliver', { 'outbox.messages': rows.length }, deliver);
+  await (options.tracing ?? NO_TRACING).span(
+    'outbox deliver',
+    { 'outbox.messages': rows.length },
+    deliver,
+    sendLinks(rows),
+  );
   return rows.length;
+}
+
+/** The delivery span's links: to each send's span (its request's trace) that queued these rows. */
+export function sendLinks(rows: readonly MailOutboxRow[]): { links: string[] } {
+  return { links: rows.flatMap((row) => (row.trace_parent === null ? [] : [row.trace_parent])) };
 }
 
 /** Hands one leased row to the sender; the outcome is kept, never thrown. */

@@ -39,6 +39,8 @@ export interface MailOutboxRow {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+  /** The W3C `traceparent` of the span that queued it, so the delivery's span links back; null untraced. */
+  trace_parent: string | null;
 }
 
 export interface MailIdempotencyRow {

@@ -21,6 +21,11 @@ export interface MailDeps {
   ) => Promise<Record<string, string>>;
   /** Told of each refusal by a sending limit (metrics), when set. */
   readonly limitObserver?: RefusalObserver | undefined;
+  /**
+   * The active span's W3C `traceparent` (the send's), kept on each outbox row so the later
+   * delivery's span links to it; absent or undefined when tracing is off.
+   */
+  readonly traceParent?: () => string | undefined;
   /** Called after mail was queued (wakes the outbox worker). */
   readonly onQueued?: () => void;
 }

@@ -49,6 +49,7 @@ export async function enqueueChecked(
 ): Promise<SendResult> {
   const nowIso = deps.clock.now().toISOString();
   const rows: MailOutboxRow[] = [];
+  const traceParent = deps.traceParent?.() ?? null;
   const results: SendOutcome[] = checked.map((c, index) => {
     const subject = request.items[index]?.message.subject ?? '';
     if (!c.ok)
@@ -85,6 +86,7 @@ export async function enqueueChecked(
       created_at: nowIso,
       updated_at: nowIso,
       sent_at: null,
+      trace_parent: traceParent,
     });
     return {
       index,

@@ -9,6 +9,7 @@ import { apiKeys } from './0007-api-keys.js';
 import { rateLimitWindows } from './0008-rate-limit-windows.js';
 import { bidChangeReasons } from './0009-bid-change-reasons.js';
 import { rowLevelSecurity } from './0010-row-level-security.js';
+import { outboxTraceParent } from './0011-outbox-trace-parent.js';
 
 /** Every migration, in order. Explicit, never globbed; names are permanent once released. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -22,4 +23,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008-rate-limit-windows': rateLimitWindows,
   '0009-bid-change-reasons': bidChangeReasons,
   '0010-row-level-security': rowLevelSecurity,
+  '0011-outbox-trace-parent': outboxTraceParent,
 };
