@@ -4,6 +4,7 @@ import { appendAudit } from '../domain/audit/audit-log.js';
 import { connectionsRepository, parseScopes } from '../oauth/connections.js';
 import { narrowEngineGrant } from '../oauth/narrow-grant.js';
 import { listDevMailbox } from '../outbox/dev-mailbox.js';
+import { readableBody } from '../outbox/readable-body.js';
 import { accountsRepository } from '../store/accounts-repository.js';
 import { STYLESHEET } from './layout.js';
 import { ConnectedAppsPage, DevMailboxPage, TenantsPage } from './settings-pages.js';
@@ -142,7 +143,7 @@ export function settingsRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
         to: (JSON.parse(r.envelope_to) as string[]).join(', '),
         subject: r.subject,
         at: r.created_at,
-        body: r.raw.slice(r.raw.indexOf('\r\n\r\n') + 4),
+        body: readableBody(r.raw),
       }));
       return c.html(<DevMailboxPage messages={messages} />);
     });
