@@ -24,15 +24,19 @@ export async function prepareFirstTenant(runtime: Runtime): Promise<() => void> 
     return () => undefined;
   }
   const backend = config.ping8.baseUrl ?? '';
+  let failures = 0;
   const mirror = async (): Promise<boolean> => {
     let tenant;
     try {
       ({ tenant } = await backendAccount.account());
     } catch (error) {
-      logger.warn(
-        { event: 'tenant.account_unavailable' },
-        `could not read the account of WORKONWARD_API_KEY at ${backend} (${(error as Error).message}); sign-in waits for it, retried every ${ACCOUNT_RETRY_MS / 1000} s`,
-      );
+      // Said once, not every 10 s: /readyz and `doctor` tell the current state.
+      if (failures === 0)
+        logger.warn(
+          { event: 'tenant.account_unavailable' },
+          `could not read the account of WORKONWARD_API_KEY at ${backend} (${(error as Error).message}); sign-in waits for it, retried every ${ACCOUNT_RETRY_MS / 1000} s`,
+        );
+      failures += 1;
       return false;
     }
     const { created, mirrored } = await mirrorAccountTenant(store.db, clock, tenant);

@@ -84,6 +84,15 @@ export async function decideSignIn(
       join: { tenantId: only, role: how === 'address' ? 'owner' : 'member' },
       auditTenantId: only,
     };
+  if (tenants.length === 0 && config.ping8.baseUrl !== undefined)
+    // Remote backend mode: the one tenant is the key's account, read from the backend at start.
+    return {
+      allowed: false,
+      code: 'no tenant for the address',
+      reason: `the account of WORKONWARD_API_KEY at ${config.ping8.baseUrl} could not be read yet`,
+      fix: 'run `npx workonward-mcp doctor` (its backend check says why); the server reads the account again every 10 s',
+      auditTenantId: null,
+    };
   return {
     allowed: false,
     code: 'no tenant for the address',

@@ -265,4 +265,27 @@ describe('first-run sign-in on a fresh production store', () => {
       await server.stop();
     }
   }, 60_000);
+
+  it('remote backend mode with the backend down at start: the front starts, says so once, and a sign-in is refused with the doctor as the fix', async () => {
+    const closedPort = await freePort();
+    const server = await production({
+      WORKONWARD_BASE_URL: `http://127.0.0.1:${closedPort}`,
+      WORKONWARD_API_KEY: 'wk_live_unreachable',
+      WORKONWARD_BACKEND_TIMEOUT_MS: '500',
+      WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS: 'you@gitdate.ink',
+    });
+    try {
+      expect(lines(server, 'tenant.account_unavailable')).toHaveLength(1);
+      expect(await server.runtime.store.db.selectFrom('tenants').select('id').execute()).toEqual([]);
+      const asked = await askForCode(server, 'you@gitdate.ink');
+      expect(asked.status).toBe(200);
+      const [line] = lines(server, 'sign_in.code_not_sent');
+      expect(String(line?.msg)).toContain(
+        `the account of WORKONWARD_API_KEY at http://127.0.0.1:${closedPort} could not be read yet`,
+      );
+      expect(String(line?.msg)).toContain('npx workonward-mcp doctor');
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });
