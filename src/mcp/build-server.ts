@@ -23,6 +23,7 @@ import { promptsFor, templatesFor } from './surface-lists.js';
 import { CACHE_HINTS, CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
 import type { ToolCatalog } from './tool-catalog.js';
 import { failureResult, missingScopeError } from './tool-results.js';
+import { viewsOf } from './views-negotiation.js';
 
 export interface McpSurface {
   readonly tools: readonly ToolDefinition[];
@@ -191,7 +192,9 @@ export function buildMcpServer(options: BuildOptions): McpServer {
   // The registered tools, prompts and templates stay the dispatch tables for calls; the listings
   // come from the same per-scope builders the core serves, so a grant sees only what it may use.
   server.server.setRequestHandler('tools/list', (_request, ctx) =>
-    surface.catalog.listFor(resolve(ctx).scopes),
+    // The 2025-era capabilities are the initialize's (read only for stdio, see viewsOf).
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    surface.catalog.listFor(resolve(ctx).scopes, viewsOf(ctx, server.server.getClientCapabilities())),
   );
   server.server.setRequestHandler('prompts/list', (_request, ctx) =>
     promptsFor(surface.prompts, resolve(ctx).scopes),

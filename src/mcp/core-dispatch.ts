@@ -27,8 +27,9 @@ export interface CoreDispatchOptions {
   /**
    * Write tools confirm by `change_id` on every request the core answers: 2025-era HTTP requests
    * (stateless, so no server-to-client question) and 2026-07-28 requests that declare no client
-   * capabilities (fast-envelope hands on any that do, and any retry carrying `inputResponses`,
-   * so `input_required` stays with confirm-channel.ts on the SDK path).
+   * capability but extensions/experimental ones (fast-envelope hands on any that declare more,
+   * elicitation included, and any retry carrying `inputResponses`, so `input_required` stays
+   * with confirm-channel.ts on the SDK path).
    */
   readonly changeTokens: ChangeTokens;
 }
@@ -62,13 +63,13 @@ export class CoreDispatch {
         }),
       ping: () => '{}',
       'server/discover': (request, principal) =>
-        this.lists.resultJson('server/discover', request.era, principal.scopes),
+        this.lists.resultJson('server/discover', request.era, principal.scopes, request.views),
       'tools/list': (request, principal) =>
-        this.lists.resultJson('tools/list', request.era, principal.scopes),
+        this.lists.resultJson('tools/list', request.era, principal.scopes, request.views),
       'prompts/list': (request, principal) =>
-        this.lists.resultJson('prompts/list', request.era, principal.scopes),
+        this.lists.resultJson('prompts/list', request.era, principal.scopes, request.views),
       'resources/templates/list': (request, principal) =>
-        this.lists.resultJson('resources/templates/list', request.era, principal.scopes),
+        this.lists.resultJson('resources/templates/list', request.era, principal.scopes, request.views),
       'tools/call': (request, principal) => this.callTool(request, principal),
     };
   }

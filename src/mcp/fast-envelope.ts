@@ -1,4 +1,5 @@
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
+import { viewsFor } from './views-negotiation.js';
 
 export type Era = 'legacy' | 'modern';
 
@@ -9,6 +10,8 @@ export interface FastRequest {
   readonly id: string | number | undefined;
   readonly method: string;
   readonly params: Readonly<Record<string, unknown>>;
+  /** Whether the answer links tools to their MCP Apps views (views-negotiation.ts). */
+  readonly views: boolean;
 }
 
 /** The request headers the envelope is checked against (node:http's lower-cased names). */
@@ -21,6 +24,13 @@ const CLIENT_INFO = 'io.modelcontextprotocol/clientInfo';
 const MESSAGE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const MODERN_META_KEYS = new Set([PROTOCOL_VERSION, CLIENT_CAPABILITIES, CLIENT_INFO]);
 const LEGACY_META_KEYS = new Set(['progressToken']);
+/**
+ * The client capabilities a 2026-07-28 request may declare and still be answered by the core:
+ * extensions (MCP Apps) and experimental ones change no answer of the core's table except the
+ * views of `tools/list`, which the core keys its lists by. Anything else (elicitation: the
+ * write tools ask through `input_required`; sampling; roots; tasks) goes to the SDK path.
+ */
+const CORE_CAPABILITY_KEYS = new Set(['extensions', 'experimental']);
 
 /**
  * The params each method of the core may carry; anything else goes to the SDK, which owns every
@@ -92,7 +102,8 @@ export function fastEnvelope(body: unknown, header: HeaderOf): FastRequest | und
   )
     return undefined;
   if (!paramsHaveKnownShapes(method, params)) return undefined;
-  return { era, id: id as string | number | undefined, method, params };
+  const views = viewsFor({ modern: era === 'modern', overHttp: true }, meta?.[CLIENT_CAPABILITIES]);
+  return { era, id: id as string | number | undefined, method, params, views };
 }
 
 function modernHeadersAgree(
@@ -102,8 +113,7 @@ function modernHeadersAgree(
   header: HeaderOf,
 ): boolean {
   if (!keysWithin(meta, MODERN_META_KEYS) || meta[PROTOCOL_VERSION] !== MODERN_VERSION) return false;
-  if (!isPlainObject(meta[CLIENT_CAPABILITIES]) || Object.keys(meta[CLIENT_CAPABILITIES]).length > 0)
-    return false;
+  if (!coreCapabilities(meta[CLIENT_CAPABILITIES])) return false;
   if (meta[CLIENT_INFO] !== undefined && !isName(meta[CLIENT_INFO])) return false;
   if (header('mcp-protocol-version') !== MODERN_VERSION || header('mcp-method') !== method) return false;
   const name = header('mcp-name');
@@ -111,6 +121,14 @@ function modernHeadersAgree(
   if (method === 'tools/call')
     return typeof params.name === 'string' && name === params.name && !name.startsWith('=?');
   return name === undefined;
+}
+
+/** Only CORE_CAPABILITY_KEYS, each a record of objects (the shape the SDK's schema accepts). */
+function coreCapabilities(capabilities: unknown): boolean {
+  if (!isPlainObject(capabilities) || !keysWithin(capabilities, CORE_CAPABILITY_KEYS)) return false;
+  return Object.values(capabilities).every(
+    (declared) => isPlainObject(declared) && Object.values(declared).every(isPlainObject),
+  );
 }
 
 function legacyHeadersAgree(meta: Record<string, unknown> | undefined, header: HeaderOf): boolean {

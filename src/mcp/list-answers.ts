@@ -9,7 +9,8 @@ type ListMethod = 'tools/list' | 'prompts/list' | 'resources/templates/list' | '
 
 /**
  * The answers that depend only on the era and the grant's scopes — `tools/list`, `prompts/list`,
- * `resources/templates/list`, `server/discover` — serialised once per (method, era, scope set)
+ * `resources/templates/list`, `server/discover` — and, for `tools/list`, on whether the client
+ * declared MCP Apps (views-negotiation.ts), serialised once per (method, era, views, scope set)
  * and served as the same string afterwards: converting zod schemas to JSON Schema per call is
  * where SDK servers spend most of a list (performance-notes.md). Built from the same surface the
  * SDK server registers, so a tool, prompt or template added there appears here too.
@@ -26,11 +27,13 @@ export class ListAnswers {
   }
 
   /** The result JSON (the value of `result`, without the JSON-RPC envelope). */
-  resultJson(method: ListMethod, era: Era, scopes: readonly Scope[]): string {
-    const key = `${method}|${era}|${[...scopes].sort().join(' ')}`;
+  resultJson(method: ListMethod, era: Era, scopes: readonly Scope[], views: boolean): string {
+    // Only tools/list differs with views; the other lists keep one entry per scope set.
+    const linked = method === 'tools/list' && views;
+    const key = `${method}|${era}|${linked ? 'views' : 'text'}|${[...scopes].sort().join(' ')}`;
     let json = this.serialised.get(key);
     if (json === undefined) {
-      json = JSON.stringify(this.stamp(method, era, this.build(method, scopes)));
+      json = JSON.stringify(this.stamp(method, era, this.build(method, scopes, linked)));
       this.serialised.set(key, json);
     }
     return json;
@@ -47,10 +50,10 @@ export class ListAnswers {
     return this.modernMeta({ ...result, ...CACHE_HINTS[method] });
   }
 
-  private build(method: ListMethod, scopes: readonly Scope[]): Record<string, unknown> {
+  private build(method: ListMethod, scopes: readonly Scope[], views: boolean): Record<string, unknown> {
     switch (method) {
       case 'tools/list':
-        return this.surface.catalog.listFor(scopes);
+        return this.surface.catalog.listFor(scopes, views);
       case 'prompts/list':
         return promptsFor(this.surface.prompts, scopes);
       case 'resources/templates/list':

@@ -1,3 +1,5 @@
+import { VIEWS_EXTENSION } from './views-negotiation.js';
+
 /**
  * Who this server says it is and what it offers, in one place: the SDK server (stdio, and the
  * HTTP requests our core hands on) and our core's own answers read the same values, so the two
@@ -18,6 +20,8 @@ export const CAPABILITIES = {
   // Accepts logging/setLevel (2025 era) so clients that set a level are not refused; this
   // server sends no log notifications (the modern era sends none without a per-request level).
   logging: {},
+  // MCP Apps: tools are linked to their ui:// views for clients that declare the extension.
+  extensions: VIEWS_EXTENSION,
 };
 
 /** 2026-07-28 cache hints (C26): lists depend on the grant's scopes, so they are private to the token. */

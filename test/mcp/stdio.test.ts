@@ -100,6 +100,16 @@ describe.each(dialects)('the CLI over stdio on %s', (dialect) => {
       for (const name of names) expect(registered).toContain(name);
     });
 
+    it('links no MCP Apps view for this client, which did not declare the extension, yet serves the views', async () => {
+      expect(client.getServerCapabilities()?.extensions?.['io.modelcontextprotocol/ui']).toEqual({});
+      const { tools } = await client.listTools();
+      expect(tools.filter((t) => t._meta?.ui !== undefined || t._meta?.['openai/outputTemplate'])).toEqual(
+        [],
+      );
+      const view = await client.readResource({ uri: 'ui://workonward/bid-pipeline.html' });
+      expect(view.contents[0]).toMatchObject({ mimeType: 'text/html;profile=mcp-app' });
+    });
+
     it('answers the seed’s example requests from the demo data', async () => {
       const projects = (await client.callTool({
         name: 'projects.list',

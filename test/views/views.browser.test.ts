@@ -70,7 +70,15 @@ describe('MCP Apps views in Chromium, hosted through the extension’s AppBridge
     server = await startTestServer({
       env: { WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@summitridge\\.example$' },
     });
-    client = new Client({ name: 'views-host', version: '1.0.0' });
+    // A host declares the extension (views-negotiation.ts links the tools for it).
+    client = new Client(
+      { name: 'views-host', version: '1.0.0' },
+      {
+        capabilities: {
+          extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'] } },
+        },
+      },
+    );
     await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', server.url)));
     for (const view of VIEWS) {
       const read = await client.readResource({ uri: view.uri });
