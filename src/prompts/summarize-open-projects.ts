@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { bidLine, projectLine } from '../tools/text-format.js';
+import { PROJECT_BRIEF } from '../views/registry.js';
 import { definePrompt } from './define-prompt.js';
 
 const OPEN_STATUSES = ['active', 'bidding', 'on_hold'] as const;
+
+/**
+ * A prompt's messages are text; an MCP Apps view renders a tool's result. So the brief is
+ * offered through the tool it belongs to: hosts that render MCP Apps show `projects.list`'s
+ * result as the Project brief view (sorted and filtered by status there), others its text.
+ */
+const BRIEF_STEP = `After the summary, show the projects as a brief the user can scan: call \`projects.list\` with {"limit": 100}. Apps that render MCP Apps views show it as the Project brief view (${PROJECT_BRIEF.uri}: status, client, value and dates, sorted and filtered by status in the view); elsewhere it is a list in text.`;
 
 export const summarizeOpenProjects = definePrompt({
   name: 'summarize_open_projects',
@@ -32,6 +40,8 @@ export const summarizeOpenProjects = definePrompt({
       '',
       `Bids in negotiation (${negotiating.bids.length}), longest waiting first:`,
       negotiating.bids.map(bidLine).join('\n') || '- none',
+      '',
+      BRIEF_STEP,
     ].join('\n');
   },
 });
