@@ -14,6 +14,9 @@ export const MAX_BODY = 16_384;
 
 const summit = (kind: string, key: string | number) => stableId('summit-ridge', kind, String(key));
 const TOOL_NAMES = TOOLS.map((tool) => tool.name);
+/** MCP Apps (views-negotiation.ts): the extension and the MIME type a host declares. */
+const APPS = 'io.modelcontextprotocol/ui';
+const APP_MIME = 'text/html;profile=mcp-app';
 /** Arguments the tools accept (so the core answers them), beside the hostile ones generated below. */
 const VALID_ARGUMENTS: Record<string, readonly Record<string, unknown>[]> = {
   'projects.list': [{}, { status: 'active' }, { limit: 2 }, { query: 'Clear', limit: 1 }],
@@ -188,7 +191,12 @@ export function requestsAt(calm: number): fc.Arbitrary<Case> {
             capabilities: fc.oneof(
               {
                 weight: 3 * calm,
-                arbitrary: fc.constantFrom({}, { elicitation: {} }, { roots: { listChanged: true } }),
+                arbitrary: fc.constantFrom(
+                  {},
+                  { elicitation: {} },
+                  { roots: { listChanged: true } },
+                  { extensions: { [APPS]: { mimeTypes: [APP_MIME] } } },
+                ),
               },
               { weight: 1, arbitrary: hostileValue },
             ),
@@ -319,7 +327,19 @@ export function requestsAt(calm: number): fc.Arbitrary<Case> {
         ),
         batch: rarely(fc.constant(true), 30 * calm),
         dropMetaKey: rarely(fc.constantFrom(...Object.keys(MODERN_META)), 10 * calm),
-        declareCapabilities: rarely(fc.constantFrom({ elicitation: { form: {} } }, { roots: {} }), 10 * calm),
+        declareCapabilities: rarely(
+          fc.constantFrom(
+            { elicitation: { form: {} } },
+            { roots: {} },
+            // MCP Apps as ChatGPT declares it (answered by the core), with elicitation (the SDK's),
+            // and malformed (the SDK's refusal).
+            { extensions: { [APPS]: { mimeTypes: [APP_MIME] } }, experimental: { 'openai/visibility': {} } },
+            { extensions: { [APPS]: { mimeTypes: [APP_MIME] } }, elicitation: { form: {} } },
+            { extensions: { [APPS]: true } },
+            { extensions: { [APPS]: {} } },
+          ),
+          10 * calm,
+        ),
         accept: fc.oneof(
           { weight: 10 * calm, arbitrary: fc.constant(ACCEPTS[0] ?? '') },
           { weight: 2, arbitrary: fc.constantFrom(...ACCEPTS) },
