@@ -1,19 +1,14 @@
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadDemoData } from '../../src/domain/demo/load-demo.js';
-import { systemClock } from '../../src/lib/clock.js';
-import { openStore } from '../../src/store/open-store.js';
 import { TOOLS } from '../../src/tools/registry.js';
-import { availableDialects, createTestDatabase, type TestDatabase } from '../support/stores.js';
+import { cliTransport, demoDatabase } from '../support/stdio-cli.js';
+import { availableDialects, type TestDatabase } from '../support/stores.js';
 
 /**
  * The real CLI (`node --import tsx src/main.ts`, as `npx workonward-mcp` runs it) spoken to over
  * stdio by an SDK client in both protocol eras, over a database prepared the way an operator would.
  */
 const dialects = await availableDialects();
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** The read-only CRM tools of issue 2, in `tools/list` order (the email tools follow them). */
 const CRM_TOOLS = [
@@ -43,15 +38,7 @@ interface Result {
 describe.each(dialects)('the CLI over stdio on %s', (dialect) => {
   let database: TestDatabase;
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    const store = openStore(database.url);
-    try {
-      await store.migrate();
-      // The child uses the real clock, so the demo data is loaded relative to now as well.
-      await loadDemoData(store.db, systemClock);
-    } finally {
-      await store.close();
-    }
+    database = await demoDatabase(dialect);
   });
   afterAll(() => database.dispose());
 
@@ -59,18 +46,7 @@ describe.each(dialects)('the CLI over stdio on %s', (dialect) => {
     let client: Client;
     let stderr = '';
     beforeAll(async () => {
-      const transport = new StdioClientTransport({
-        command: process.execPath,
-        args: ['--import', 'tsx', 'src/main.ts'],
-        cwd: ROOT,
-        env: {
-          ...getDefaultEnvironment(),
-          WORKONWARD_DATABASE_URL: database.url,
-          WORKONWARD_MCP_TENANT: 'summit-ridge',
-          WORKONWARD_LOG_LEVEL: 'info',
-        },
-        stderr: 'pipe',
-      });
+      const transport = cliTransport(database.url, { logLevel: 'info', stderr: 'pipe' });
       transport.stderr?.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
       });

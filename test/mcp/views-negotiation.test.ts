@@ -1,12 +1,8 @@
-import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoData } from '../../src/domain/demo/load-demo.js';
-import { systemClock } from '../../src/lib/clock.js';
-import { openStore } from '../../src/store/open-store.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { createTestDatabase, type TestDatabase } from '../support/stores.js';
+import { cliTransport, demoDatabase } from '../support/stdio-cli.js';
+import type { TestDatabase } from '../support/stores.js';
 import { modernHeaders, post } from './raw-http.js';
 
 /**
@@ -15,7 +11,6 @@ import { modernHeaders, post } from './raw-http.js';
  * to their views, one that does not gets no link — except 2025-era HTTP, which is stateless and
  * always links (the documented rule) — and every client can read the views and use every tool.
  */
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXTENSION = 'io.modelcontextprotocol/ui';
 const APPS = { extensions: { [EXTENSION]: { mimeTypes: ['text/html;profile=mcp-app'] } } };
 const MODERN = { versionNegotiation: { mode: { pin: '2026-07-28' as const } } };
@@ -140,14 +135,7 @@ describe('MCP Apps negotiation over HTTP', () => {
 describe('MCP Apps negotiation over stdio (the CLI)', () => {
   let database: TestDatabase;
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    const store = openStore(database.url);
-    try {
-      await store.migrate();
-      await loadDemoData(store.db, systemClock);
-    } finally {
-      await store.close();
-    }
+    database = await demoDatabase('sqlite');
   });
   afterAll(() => database.dispose());
 
@@ -162,20 +150,7 @@ describe('MCP Apps negotiation over stdio (the CLI)', () => {
         { name: 'views-stdio', version: '1.0.0' },
         { ...options, capabilities: APPS },
       );
-      await client.connect(
-        new StdioClientTransport({
-          command: process.execPath,
-          args: ['--import', 'tsx', 'src/main.ts'],
-          cwd: ROOT,
-          env: {
-            ...getDefaultEnvironment(),
-            WORKONWARD_DATABASE_URL: database.url,
-            WORKONWARD_MCP_TENANT: 'summit-ridge',
-            WORKONWARD_LOG_LEVEL: 'silent',
-          },
-        }),
-        { timeout: 120_000 },
-      );
+      await client.connect(cliTransport(database.url), { timeout: 120_000 });
       try {
         expect(client.getServerCapabilities()?.extensions?.[EXTENSION]).toEqual({});
         const seen = await links(client);

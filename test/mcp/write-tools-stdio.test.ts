@@ -1,18 +1,13 @@
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoData } from '../../src/domain/demo/load-demo.js';
-import { systemClock } from '../../src/lib/clock.js';
-import { openStore } from '../../src/store/open-store.js';
-import { createTestDatabase, type TestDatabase } from '../support/stores.js';
+import { cliTransport, demoDatabase } from '../support/stdio-cli.js';
+import type { TestDatabase } from '../support/stores.js';
 
 /**
  * On stdio one connection carries a server-to-client request and its answer, so a 2025-era client
  * that declares form elicitation is asked during the call (`elicitation/create`), not with a
  * change_id. The CLI runs as `npx workonward-mcp` runs it.
  */
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 describe('write tools over stdio with a 2025-era client that declares elicitation', () => {
   let database: TestDatabase;
@@ -20,11 +15,7 @@ describe('write tools over stdio with a 2025-era client that declares elicitatio
   const asked: string[] = [];
   let answer: 'accept' | 'decline' = 'accept';
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    const store = openStore(database.url);
-    await store.migrate();
-    await loadDemoData(store.db, systemClock);
-    await store.close();
+    database = await demoDatabase('sqlite');
     client = new Client({ name: 'stdio-writes', version: '1.0.0' }, { capabilities: { elicitation: {} } });
     client.setRequestHandler('elicitation/create', (request) => {
       asked.push(request.params.message);
@@ -32,20 +23,7 @@ describe('write tools over stdio with a 2025-era client that declares elicitatio
         answer === 'accept' ? { action: 'accept', content: { confirm: true } } : { action: 'decline' },
       );
     });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: ['--import', 'tsx', 'src/main.ts'],
-        cwd: ROOT,
-        env: {
-          ...getDefaultEnvironment(),
-          WORKONWARD_DATABASE_URL: database.url,
-          WORKONWARD_MCP_TENANT: 'summit-ridge',
-          WORKONWARD_LOG_LEVEL: 'silent',
-        },
-      }),
-      { timeout: 120_000 },
-    );
+    await client.connect(cliTransport(database.url), { timeout: 120_000 });
   }, 150_000);
   afterAll(async () => {
     await client.close();
