@@ -13,7 +13,7 @@ type Executor = Kysely<Database> | Transaction<Database>;
 
 export type NewCompany = Omit<CompanyRow, 'tenant_id' | 'name_key'>;
 export type NewContact = Omit<ContactRow, 'tenant_id' | 'email_key' | 'search_text'>;
-export type NewProject = Omit<ProjectRow, 'tenant_id' | 'search_text'>;
+export type NewProject = Omit<ProjectRow, 'tenant_id' | 'name_key' | 'search_text'>;
 export type NewBid = Omit<BidRow, 'tenant_id'>;
 export type NewBidStatusChange = Omit<BidStatusChangeRow, 'tenant_id' | 'reason'> & {
   reason?: string | null;
@@ -60,6 +60,7 @@ export function crmWriter(db: Executor, tenantId: string) {
         rows.map((row) => ({
           ...row,
           tenant_id: tenantId,
+          name_key: row.name.trim().toLowerCase(),
           search_text: lower(row.name, row.location, row.description),
         })),
         (chunk) => db.insertInto('projects').values(chunk).execute(),

@@ -41,23 +41,15 @@ export function importQueries(db: Executor, tenantId: string) {
           .select(['id', 'email', 'email_key', 'company_id'])
           .execute(),
       ),
-    /**
-     * Projects whose lower-cased name is one of `keys` (project names are not unique). Names are
-     * lower-cased here, not with SQL `lower()`, which folds only ASCII on SQLite (and under the C
-     * locale on PostgreSQL): "École" must match "école" on both. One pass over the tenant's names.
-     */
-    async projectsByNameKey(keys: readonly string[]) {
-      const wanted = new Set(keys);
-      if (wanted.size === 0) return [];
-      const projects = await db
-        .selectFrom('projects')
-        .where('tenant_id', '=', tenantId)
-        .select(['id', 'name'])
-        .execute();
-      return projects
-        .map((project) => ({ ...project, name_key: project.name.trim().toLowerCase() }))
-        .filter((project) => wanted.has(project.name_key));
-    },
+    projectsByNameKey: (keys: readonly string[]) =>
+      inChunks(keys, (chunk) =>
+        db
+          .selectFrom('projects')
+          .where('tenant_id', '=', tenantId)
+          .where('name_key', 'in', chunk)
+          .select(['id', 'name', 'name_key'])
+          .execute(),
+      ),
     existingBidNumbers: async (numbers: readonly number[]) =>
       (
         await inChunks(numbers, (chunk) =>

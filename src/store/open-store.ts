@@ -19,8 +19,11 @@ export interface DialectTraits {
 export interface Store {
   readonly db: Kysely<Database>;
   readonly traits: DialectTraits;
-  /** Applies pending migrations; returns the names applied. */
-  migrate(): Promise<string[]>;
+  /**
+   * Applies pending migrations, or migrates to `target` (a migration name) when given (tests
+   * build older schemas this way); returns the names applied.
+   */
+  migrate(target?: string): Promise<string[]>;
   /** Throws unless the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -93,14 +96,16 @@ function assemble(
   return {
     db,
     traits,
-    async migrate() {
+    async migrate(target?: string) {
       const migrationTableSchema = await migrationSchema();
       const migrator = new Migrator({
         db,
         provider: { getMigrations: () => Promise.resolve(migrations) },
         ...(migrationTableSchema !== undefined && { migrationTableSchema }),
       });
-      const { error, results } = await migrator.migrateToLatest();
+      const { error, results } = await (target === undefined
+        ? migrator.migrateToLatest()
+        : migrator.migrateTo(target));
       if (error !== undefined)
         throw error instanceof Error ? error : new Error('migration failed', { cause: error });
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -64,6 +64,8 @@ export interface ProjectRow {
   id: string;
   tenant_id: string;
   name: string;
+  /** Trimmed, lower-cased name: unique per tenant (migration 0012), what bid imports match on. */
+  name_key: string;
   status: ProjectStatus;
   client_company_id: string | null;
   location: string | null;

@@ -50,10 +50,11 @@ describe.each(dialects)('keyset pagination on %s', (dialect) => {
         created_at: NOW,
       })),
     );
+    // Project names are unique per tenant (migration 0012): shared prefixes, no ties.
     await write.projects(
       Array.from({ length: 37 }, (_, i) => ({
         id: paged.ids('project', `${(i * 7919) % 37}`.padStart(3, '0')),
-        name: `Project ${i % 5}`,
+        name: `Project ${i % 5}.${i}`,
         status: 'active' as const,
         client_company_id: null,
         location: null,

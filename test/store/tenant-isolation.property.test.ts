@@ -10,10 +10,11 @@ import { NOW } from './look-alike-tenants.js';
 
 /**
  * Model-based tenant isolation (security-targets §4): random sequences of writes into three
- * tenants with colliding names, emails and bid numbers, and rows that point at other tenants'
- * rows, interleaved with every read of the repository. Invariants: a read never returns another
- * tenant's row or another tenant's joined name/email, and a unique key collides only inside one
- * tenant. 200 sequences per dialect; a failure prints its seed.
+ * tenants with colliding names, emails and bid numbers, and attempts to point at other
+ * tenants' rows, interleaved with every read of the repository. Invariants: a read never returns
+ * another tenant's row or another tenant's joined name/email, a unique key collides only inside one
+ * tenant, and the database refuses every reference into another tenant. 200 sequences per
+ * dialect; a failure prints its seed.
  */
 const dialects = await availableDialects();
 const TENANTS = ['t-one', 't-two', 't-three'] as const;
@@ -82,25 +83,38 @@ describe.each(dialects)('tenant isolation as a model-based property on %s', (dia
   };
   const newId = (tenant: Tenant, kind: Kind) => `${tenant}:${kind}:${(serial += 1)}`;
 
-  /** SQLite's and PostgreSQL's own code for a unique-key violation (test-only per-driver knowledge). */
-  function isUniqueViolation(error: unknown): boolean {
+  /** SQLite's and PostgreSQL's own codes for the two refusals (test-only per-driver knowledge). */
+  function refusalOf(error: unknown): 'unique' | 'foreign key' | undefined {
     const code = (error as { code?: unknown } | null)?.code;
-    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505') return 'unique';
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503') return 'foreign key';
+    return undefined;
   }
 
-  /** Inserts one row; a unique-key failure must happen exactly when the model says the key is taken in that tenant. */
-  async function insert(key: string, tenant: Tenant, kind: Kind, id: string, work: () => Promise<void>) {
-    const collides = taken.has(`${tenant}|${key}`);
-    let failed = false;
+  /**
+   * Inserts one row. The database must refuse it exactly when the model says so: a unique key
+   * already taken in that tenant, or else a reference to another tenant's row (migration 0012).
+   */
+  async function insert(
+    key: string,
+    tenant: Tenant,
+    kind: Kind,
+    id: string,
+    references: (string | null)[],
+    work: () => Promise<void>,
+  ) {
+    const crosses = references.some((ref) => ref !== null && owner.get(ref)?.tenant !== tenant);
+    const expected = taken.has(`${tenant}|${key}`) ? 'unique' : crosses ? 'foreign key' : undefined;
+    let refused: 'unique' | 'foreign key' | undefined;
     try {
       await work();
     } catch (error) {
-      // Only the unique key counts as the collision; any other failure is a failure of the test.
-      if (!isUniqueViolation(error)) throw error;
-      failed = true;
+      // Only the two refusals count; any other failure is a failure of the test.
+      refused = refusalOf(error);
+      if (refused === undefined) throw error;
     }
-    expect(failed, `${kind} ${key} in ${tenant}: collision expected ${collides}`).toBe(collides);
-    if (!failed) {
+    expect(refused, `${kind} ${key} in ${tenant}`).toBe(expected);
+    if (refused === undefined) {
       taken.add(`${tenant}|${key}`);
       owner.set(id, { tenant, kind });
     }
@@ -186,7 +200,7 @@ describe.each(dialects)('tenant isolation as a model-based property on %s', (dia
           switch (command.op) {
             case 'company': {
               const id = newId(command.tenant, 'company');
-              await insert(`company|${command.name.toLowerCase()}`, command.tenant, 'company', id, () =>
+              await insert(`company|${command.name.toLowerCase()}`, command.tenant, 'company', id, [], () =>
                 w.companies([
                   {
                     id,
@@ -203,40 +217,55 @@ describe.each(dialects)('tenant isolation as a model-based property on %s', (dia
             }
             case 'contact': {
               const id = newId(command.tenant, 'contact');
-              await insert(`contact|${command.email.toLowerCase()}`, command.tenant, 'contact', id, () =>
-                w.contacts([
-                  {
-                    id,
-                    company_id: pickId('company', command.company),
-                    first_name: 'Pat',
-                    last_name: command.tenant,
-                    email: command.email,
-                    phone: null,
-                    title: null,
-                    created_at: NOW,
-                  },
-                ]),
+              const company = pickId('company', command.company);
+              await insert(
+                `contact|${command.email.toLowerCase()}`,
+                command.tenant,
+                'contact',
+                id,
+                [company],
+                () =>
+                  w.contacts([
+                    {
+                      id,
+                      company_id: company,
+                      first_name: 'Pat',
+                      last_name: command.tenant,
+                      email: command.email,
+                      phone: null,
+                      title: null,
+                      created_at: NOW,
+                    },
+                  ]),
               );
               break;
             }
             case 'project': {
               const id = newId(command.tenant, 'project');
-              await insert(`project|${id}`, command.tenant, 'project', id, () =>
-                w.projects([
-                  {
-                    id,
-                    name: command.name,
-                    status: 'active',
-                    client_company_id: pickId('company', command.client),
-                    location: null,
-                    value_cents: 1,
-                    start_date: null,
-                    end_date: null,
-                    description: null,
-                    created_at: NOW,
-                    updated_at: NOW,
-                  },
-                ]),
+              const client = pickId('company', command.client);
+              // Project names are unique per tenant, case-insensitive (migration 0012).
+              await insert(
+                `project|${command.name.toLowerCase()}`,
+                command.tenant,
+                'project',
+                id,
+                [client],
+                () =>
+                  w.projects([
+                    {
+                      id,
+                      name: command.name,
+                      status: 'active',
+                      client_company_id: client,
+                      location: null,
+                      value_cents: 1,
+                      start_date: null,
+                      end_date: null,
+                      description: null,
+                      created_at: NOW,
+                      updated_at: NOW,
+                    },
+                  ]),
               );
               break;
             }
@@ -244,33 +273,42 @@ describe.each(dialects)('tenant isolation as a model-based property on %s', (dia
               const project = pickId('project', command.project);
               if (project === null) break;
               const id = newId(command.tenant, 'bid');
-              await insert(`bid|${command.number}`, command.tenant, 'bid', id, async () => {
-                await w.bids([
-                  {
-                    id,
-                    number: command.number,
-                    title: 'Bid',
-                    project_id: project,
-                    company_id: pickId('company', command.company),
-                    contact_id: pickId('contact', command.contact),
-                    amount_cents: 100,
-                    status: 'negotiation',
-                    status_since: NOW,
-                    due_date: null,
-                    created_at: NOW,
-                    updated_at: NOW,
-                  },
-                ]);
-                await w.bidNotes([
-                  {
-                    id: `${id}:note`,
-                    bid_id: id,
-                    author_user_id: null,
-                    body: command.tenant,
-                    created_at: NOW,
-                  },
-                ]);
-              });
+              const company = pickId('company', command.company);
+              const contact = pickId('contact', command.contact);
+              await insert(
+                `bid|${command.number}`,
+                command.tenant,
+                'bid',
+                id,
+                [project, company, contact],
+                async () => {
+                  await w.bids([
+                    {
+                      id,
+                      number: command.number,
+                      title: 'Bid',
+                      project_id: project,
+                      company_id: company,
+                      contact_id: contact,
+                      amount_cents: 100,
+                      status: 'negotiation',
+                      status_since: NOW,
+                      due_date: null,
+                      created_at: NOW,
+                      updated_at: NOW,
+                    },
+                  ]);
+                  await w.bidNotes([
+                    {
+                      id: `${id}:note`,
+                      bid_id: id,
+                      author_user_id: null,
+                      body: command.tenant,
+                      created_at: NOW,
+                    },
+                  ]);
+                },
+              );
               break;
             }
             case 'read':

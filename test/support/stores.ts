@@ -100,8 +100,11 @@ export async function createTestStore(
   options: StoreOptions = {},
 ): Promise<Store & { url: string }> {
   const database = await createTestDatabase(dialect);
+  // Migrations read and rebuild whole tables across tenants by nature: they run unchecked, and
+  // `options` (a tenant statement guard, a query log) apply to what the test does afterwards.
+  const migrator = openStore(database.url);
+  await migrator.migrate().finally(() => migrator.close());
   const store = openStore(database.url, options);
-  await store.migrate();
   return {
     ...store,
     url: database.url,

@@ -82,15 +82,19 @@ export const bidsImport: EntityImport = {
 
 interface References {
   numbers: Set<number>;
-  projects: Map<string, string[]>;
+  projects: Map<string, string>;
   companies: Map<string, string>;
   contacts: Map<string, { id: string; company_id: string | null }>;
 }
 
 async function references(queries: ImportQueries, rows: ValidRow<BidInput>[]): Promise<References> {
-  const projects = new Map<string, string[]>();
-  for (const project of await queries.projectsByNameKey(rows.map(({ row }) => keyOf(row.project))))
-    projects.set(project.name_key, [...(projects.get(project.name_key) ?? []), project.id]);
+  // One project per name key: the database's unique key since migration 0012.
+  const projects = new Map(
+    (await queries.projectsByNameKey(rows.map(({ row }) => keyOf(row.project)))).map((p) => [
+      p.name_key,
+      p.id,
+    ]),
+  );
   const companyNames = rows.flatMap(({ row }) => (row.company === null ? [] : [keyOf(row.company)]));
   const emails = rows.flatMap(({ row }) => (row.contact_email === null ? [] : [keyOf(row.contact_email)]));
   return {
@@ -108,18 +112,10 @@ function resolve(row: BidInput, line: number, refs: References, now: string, err
     errors.push(rowError(line, 'number', `bid #${row.number} already exists in this tenant`));
   if (row.status_since !== null && row.status_since > now)
     errors.push(rowError(line, 'status_since', 'is in the future'));
-  const projectIds = refs.projects.get(keyOf(row.project)) ?? [];
-  if (projectIds.length === 0)
+  const projectId = refs.projects.get(keyOf(row.project));
+  if (projectId === undefined)
     errors.push(
       rowError(line, 'project', `no project named "${row.project}" in this tenant; import projects first`),
-    );
-  if (projectIds.length > 1)
-    errors.push(
-      rowError(
-        line,
-        'project',
-        `${projectIds.length} projects are named "${row.project}"; rename one so the name is unambiguous`,
-      ),
     );
   let companyId = companyReference(refs.companies, row.company, line, 'company', errors);
   let contactId: string | null = null;
@@ -142,7 +138,6 @@ function resolve(row: BidInput, line: number, refs: References, now: string, err
       companyId ??= contact.company_id;
     }
   }
-  const projectId = projectIds[0];
   if (errors.length > before || projectId === undefined || companyId === undefined) return undefined;
   return { project_id: projectId, company_id: companyId, contact_id: contactId };
 }

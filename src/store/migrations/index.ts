@@ -10,6 +10,7 @@ import { rateLimitWindows } from './0008-rate-limit-windows.js';
 import { bidChangeReasons } from './0009-bid-change-reasons.js';
 import { rowLevelSecurity } from './0010-row-level-security.js';
 import { outboxTraceParent } from './0011-outbox-trace-parent.js';
+import { tenantKeys } from './0012-tenant-keys.js';
 
 /** Every migration, in order. Explicit, never globbed; names are permanent once released. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -24,4 +25,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0009-bid-change-reasons': bidChangeReasons,
   '0010-row-level-security': rowLevelSecurity,
   '0011-outbox-trace-parent': outboxTraceParent,
+  '0012-tenant-keys': tenantKeys,
 };
