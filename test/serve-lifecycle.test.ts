@@ -135,8 +135,16 @@ describe('graceful shutdown of the CLI server', () => {
         accept: 'application/json, text/event-stream',
         'mcp-protocol-version': '2025-11-25',
         'content-length': Buffer.byteLength(body),
+        // The server answers 100 Continue once it has parsed the headers: from then on the
+        // request is in flight there. The test waits for that answer instead of sleeping.
+        expect: '100-continue',
       },
     });
+    const inFlight = new Promise<void>((resolve) =>
+      request.once('continue', () => {
+        resolve();
+      }),
+    );
     const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
       request.on('response', (response) => {
         let text = '';
@@ -148,10 +156,9 @@ describe('graceful shutdown of the CLI server', () => {
       });
       request.on('error', reject);
     });
-    request.write(body.slice(0, split));
     request.flushHeaders();
-    // Let the server receive the headers and start handling before the signal.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await inFlight;
+    request.write(body.slice(0, split));
 
     child.kill('SIGTERM');
     await vi.waitFor(

@@ -27,6 +27,24 @@ function recordingSender(fail: (mail: OutgoingMail) => Error | undefined = () =>
   return { sender, sent };
 }
 
+/**
+ * A sender that never answers, and a promise that resolves when the worker first calls it: by
+ * then the row's lease is committed (the worker leases, then sends), so the test waits on that
+ * event instead of a sleep.
+ */
+function hangingSender() {
+  let reached: () => void = () => undefined;
+  const sending = new Promise<void>((resolve) => (reached = resolve));
+  const sender: MailSender = {
+    send: () => {
+      reached();
+      return new Promise(() => undefined);
+    },
+    close: () => Promise.resolve(),
+  };
+  return { sender, sending };
+}
+
 describe.each(dialects)('outbox worker on %s', (dialect) => {
   let store: Awaited<ReturnType<typeof createTestStore>>;
   let tenant: Principal;
@@ -164,9 +182,9 @@ describe.each(dialects)('outbox worker on %s', (dialect) => {
       items: [message('l')],
     });
     const id = results[0]?.message_id ?? '';
-    const hang: MailSender = { send: () => new Promise(() => undefined), close: () => Promise.resolve() };
-    void deliverOnce(options(clock, hang, { leaseMs: 60_000 }), 'dying');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const hang = hangingSender();
+    void deliverOnce(options(clock, hang.sender, { leaseMs: 60_000 }), 'dying');
+    await hang.sending;
     expect((await row(id)).status).toBe('sending');
     const ok = recordingSender();
     expect(await deliverOnce(options(clock, ok.sender), 'other')).toBe(0);
@@ -183,9 +201,9 @@ describe.each(dialects)('outbox worker on %s', (dialect) => {
       items: [message('last')],
     });
     const id = results[0]?.message_id ?? '';
-    const hang: MailSender = { send: () => new Promise(() => undefined), close: () => Promise.resolve() };
-    void deliverOnce(options(clock, hang, { leaseMs: 60_000, maxAttempts: 1 }), 'dying');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const hang = hangingSender();
+    void deliverOnce(options(clock, hang.sender, { leaseMs: 60_000, maxAttempts: 1 }), 'dying');
+    await hang.sending;
     expect(await row(id)).toMatchObject({ status: 'sending', attempts: 1 });
 
     const ok = recordingSender();

@@ -43,6 +43,14 @@ const readyz = async (url: string) => {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
+/** The backend's outbox rows with this subject (the store behind `runtime`, which owns the data). */
+const outboxRows = (server: ToolServer, subject: string) =>
+  server.runtime.store.db
+    .selectFrom('mail_outbox')
+    .select(['id', 'status'])
+    .where('subject', '=', subject)
+    .execute();
+
 /** A second front over `backend` with its own settings (and its own key for summit-ridge). */
 async function frontOf(
   backend: TestServer,
@@ -111,7 +119,9 @@ describe('a front over a live backend', () => {
     expect(second.structuredContent).toMatchObject({ replayed: true });
     const [mail] = await smtp.waitFor(1);
     expect(mail?.envelope.to).toEqual(['person@gitdate.ink']);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // One email, proven by state rather than a wait: the backend's outbox holds one row for it,
+    // and a message is only ever sent from its own row.
+    expect(await outboxRows(server, 'Once')).toHaveLength(1);
     expect(smtp.received.filter((m) => m.parsed.subject === 'Once')).toHaveLength(1);
 
     const tenant = (await server.front!.runtime.backendAccount!.account()).tenant.id;
@@ -138,7 +148,10 @@ describe('a front over a live backend', () => {
     });
     expect(sent.structuredContent).toMatchObject({ status: 'dry_run', queued: false, dry_run: true });
     expect(text(sent)).toContain('NOT SENT');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Never leaves: the backend recorded it as a dry run, a final status no worker ever leases.
+    expect(await outboxRows(server, 'Dry on the front')).toEqual([
+      { id: expect.any(String), status: 'dry_run' },
+    ]);
     expect(smtp.received.filter((m) => m.parsed.subject === 'Dry on the front')).toEqual([]);
   });
 
