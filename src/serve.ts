@@ -102,7 +102,9 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
       reportInternal: runtime.reportInternal,
       admitToolCall: runtime.admitToolCall,
       changeTokens: runtime.changeTokens,
+      tracing: runtime.tracing,
     }),
+    tracing: runtime.tracing,
     authenticate,
     guardsPass: guardsPass(config),
     maxBodyBytes: config.http.maxBodyBytes,
@@ -117,13 +119,12 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
     },
   });
   // The MCP paths go to the core on node:http first; everything else (and every request the core
-  // hands on) to the Hono app. With OTLP tracing on, every request takes the app's traced path
-  // (request → MCP method → tool spans), which the core does not emit yet.
+  // hands on) to the Hono app. Tracing does not change the path: the core makes the same spans.
   const server = await listen(
     app,
     config.http.host,
     config.http.port,
-    runtime.tracing.enabled || options.sdkPathOnly === true
+    options.sdkPathOnly === true
       ? undefined
       : (request, response, next) => {
           const path = request.url?.split('?', 1)[0];

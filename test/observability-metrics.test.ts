@@ -58,12 +58,15 @@ describe.each(dialects)('metrics on %s', (dialect) => {
   });
 
   it('counts MCP requests per method and tool, HTTP routes, deliveries and outbox depth', async () => {
+    const answeredByCore = server.coreAnswered();
     for (let i = 0; i < 3; i += 1)
       expect((await mcpPost(server.url, toolCall('projects.list', { limit: 2 }))).status).toBe(200);
     await mcpPost(server.url, { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
     await mcpPost(server.url, toolCall('no.such.tool', {}));
     expect((await mcpPost(server.url, sendEmailCall('metrics-1'))).status).toBe(200);
     await smtp.waitForDistinct(1);
+    // All but the made-up tool were answered by the MCP core, which the series below count.
+    expect(server.coreAnswered() - answeredByCore).toBe(5);
     let text = '';
     // SMTP has it; the worker records the delivery right after (a loaded machine may take a while).
     for (let i = 0; i < 300; i += 1) {

@@ -124,8 +124,12 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
         requestInit: { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } },
       }),
     );
+    const answeredBefore = serving.coreAnswered?.() ?? 0;
     expect((await client.callTool({ name: 'projects.list', arguments: {} })).isError).toBeFalsy();
     await client.close();
+    // Tracing does not change the path: the MCP core answered the call and made the spans.
+    expect(serving.coreAnswered?.()).toBe(answeredBefore + 1);
+    expect(serving.mcpServersBuilt?.()).toBe(0);
 
     const tool = await until(() =>
       receiver.spans.find((s) => s.name === 'tool projects.list' && s.traceId === traceId),
@@ -146,6 +150,33 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     expect(queries.every((q) => q.name.startsWith('db ') && q.traceId === traceId)).toBe(true);
     expect(queries.map((q) => attribute(q, 'db.query.text')).join(' ')).toMatch(/from "projects"/i);
     expect(queries.every((q) => attribute(q, 'db.system.name') === 'sqlite')).toBe(true);
+  });
+
+  it('keeps a request the core hands on to the SDK path in one HTTP span, with its MCP span inside', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const response = await fetch(new URL('/mcp', serving.url), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-11-25',
+        traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'no.such.tool' } }),
+    });
+    expect(await response.text()).toContain('-32602');
+    const mcp = await until(() =>
+      receiver.spans.find((s) => s.traceId === traceId && s.name.startsWith('mcp ')),
+    );
+    expect(mcp.name).toBe('mcp tools/call');
+    // Let any second server span arrive before counting them.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const servers = receiver.spans.filter((s) => s.traceId === traceId && s.name === 'HTTP POST');
+    expect(servers).toHaveLength(1);
+    expect(mcp.parentSpanId).toBe(servers[0]?.spanId);
+    expect(servers[0]?.parentSpanId).toBe('b7ad6b7169203331');
+    expect(attribute(servers[0] as OtlpSpan, 'http.route')).toBe('/mcp');
+    expect(serving.mcpServersBuilt?.()).toBeGreaterThan(0);
   });
 
   it('traces a send through its tool and the worker’s SMTP delivery, and log lines carry the trace id', async () => {

@@ -16,13 +16,13 @@ import type { ResourceTemplateDefinition } from '../resources/define-resource.js
 import type { ToolDefinition } from '../tools/define-tool.js';
 import { VIEW_MIME_TYPE, VIEW_UI_META, type ViewDefinition, viewHtml } from '../views/registry.js';
 import { type ToolEnvironment, toolContext } from '../tools/tool-context.js';
+import { callTool } from './call-tool.js';
 import { confirmChannel } from './confirm-channel.js';
 import { reportInvalidParams } from './invalid-params.js';
 import { principalOf } from './principal-of.js';
 import { promptsFor, templatesFor } from './surface-lists.js';
 import { CACHE_HINTS, CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
 import type { ToolCatalog } from './tool-catalog.js';
-import { failureResult, missingScopeError } from './tool-results.js';
 import { viewsOf } from './views-negotiation.js';
 
 export interface McpSurface {
@@ -93,7 +93,7 @@ async function asProtocol<T>(work: () => Promise<T>, reportInternal: (error: unk
  * scopes even though `tools/list` already hid what the grant does not allow.
  */
 export function buildMcpServer(options: BuildOptions): McpServer {
-  const { env, surface, reportInternal, admitToolCall, tracing, fallbackPrincipal, changeTokens } = options;
+  const { env, surface, reportInternal, fallbackPrincipal, changeTokens } = options;
   const server = new McpServer(serverInfo(options.version), {
     instructions: INSTRUCTIONS,
     // Copies: the SDK may extend what it is given, and the core reads the originals.
@@ -113,31 +113,19 @@ export function buildMcpServer(options: BuildOptions): McpServer {
         outputSchema: tool.output,
         annotations: tool.annotations,
       },
-      (args: unknown, ctx: ServerContext) =>
-        tracing.span(`tool ${tool.name}`, { 'mcp.tool.name': tool.name }, async (notes) => {
-          const principal = resolve(ctx);
-          const missing = tool.scopes.filter((scope) => !principal.scopes.includes(scope));
-          if (missing.length > 0) return missingScopeError(tool.name, missing);
-          try {
-            await admitToolCall(principal);
-            const channel = confirmChannel(
-              ctx,
-              // Only read for 2025-era requests, where the initialize-scoped value is the right one.
-              // eslint-disable-next-line @typescript-eslint/no-deprecated
-              server.server.getClientCapabilities(),
-              changeTokens,
-              principal,
-            );
-            const output = await tool.run(args as never, toolContext(env, principal, {}, channel.confirmer));
-            // A write tool that must ask through the client first answers with the question instead.
-            const pending = channel.pendingInput();
-            if (pending !== undefined) return pending;
-            return { content: [{ type: 'text', text: tool.text(output) }], structuredContent: output };
-          } catch (error) {
-            notes.set('mcp.tool.error', error instanceof DomainError ? error.code : 'internal');
-            return failureResult(error, reportInternal);
-          }
-        }),
+      (args, ctx: ServerContext) => {
+        const principal = resolve(ctx);
+        return callTool(options, tool, args, principal, () =>
+          confirmChannel(
+            ctx,
+            // Only read for 2025-era requests, where the initialize-scoped value is the right one.
+            // eslint-disable-next-line @typescript-eslint/no-deprecated
+            server.server.getClientCapabilities(),
+            changeTokens,
+            principal,
+          ),
+        );
+      },
     );
   }
 
@@ -145,7 +133,7 @@ export function buildMcpServer(options: BuildOptions): McpServer {
     server.registerPrompt(
       prompt.name,
       { title: prompt.title, description: prompt.description, argsSchema: prompt.args },
-      (args: unknown, ctx: ServerContext) =>
+      (args, ctx: ServerContext) =>
         asProtocol(async () => {
           const principal = resolve(ctx);
           if (!hasScopes(principal, prompt.scopes)) {
@@ -154,7 +142,7 @@ export function buildMcpServer(options: BuildOptions): McpServer {
               prompt.scopes.filter((s) => !principal.scopes.includes(s)),
             );
           }
-          const text = await prompt.render(args as never, toolContext(env, principal));
+          const text = await prompt.render(args, toolContext(env, principal));
           return {
             description: prompt.description,
             messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }],

@@ -1,29 +1,26 @@
-import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ChangeTokens } from '../domain/crm/change-tokens.js';
-import type { AdmitToolCall } from '../domain/limits/grant-call-limit.js';
 import type { Principal } from '../domain/principal.js';
 import { changeIdConfirmer } from '../tools/confirmer.js';
 import type { ToolDefinition } from '../tools/define-tool.js';
-import { type ToolEnvironment, toolContext } from '../tools/tool-context.js';
 import type { McpSurface } from './build-server.js';
+import { callTool, type ToolCallDependencies } from './call-tool.js';
 import type { FastRequest } from './fast-envelope.js';
 import { ListAnswers } from './list-answers.js';
 import { CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
-import { failureResult, missingScopeError } from './tool-results.js';
 
-/** What the core answers: the `result` JSON, or undefined when the SDK must answer instead. */
-type Handler = (
-  request: FastRequest,
-  principal: Principal,
-) => Promise<string | undefined> | string | undefined;
+/** The work of answering one request: the `result` JSON. */
+export type Answer = () => Promise<string> | string;
 
-export interface CoreDispatchOptions {
-  readonly env: ToolEnvironment;
+/**
+ * Decides whether the core answers the request (nothing runs yet): the work to do, or undefined
+ * when the SDK must answer instead. Deciding first keeps a handed-on request out of the core's
+ * spans and counters: only a request the core answers is traced and counted by it.
+ */
+type Handler = (request: FastRequest, principal: Principal) => Answer | undefined;
+
+export interface CoreDispatchOptions extends ToolCallDependencies {
   readonly surface: McpSurface;
   readonly version: string;
-  readonly reportInternal: (error: unknown) => string;
-  /** The per-grant tool-call limit, counted exactly as the SDK server's tools count it. */
-  readonly admitToolCall: AdmitToolCall;
   /**
    * Write tools confirm by `change_id` on every request the core answers: 2025-era HTTP requests
    * (stateless, so no server-to-client question) and 2026-07-28 requests that declare no client
@@ -54,23 +51,23 @@ export class CoreDispatch {
     this.tools = new Map(options.surface.tools.map((tool) => [tool.name, tool]));
     const info = serverInfo(options.version);
     this.handlers = {
-      initialize: (request) =>
+      initialize: (request) => () =>
         JSON.stringify({
           protocolVersion: request.params.protocolVersion,
           capabilities: CAPABILITIES,
           serverInfo: info,
           instructions: INSTRUCTIONS,
         }),
-      ping: () => '{}',
-      'server/discover': (request, principal) =>
+      ping: () => () => '{}',
+      'server/discover': (request, principal) => () =>
         this.lists.resultJson('server/discover', request.era, principal.scopes, request.views),
-      'tools/list': (request, principal) =>
+      'tools/list': (request, principal) => () =>
         this.lists.resultJson('tools/list', request.era, principal.scopes, request.views),
-      'prompts/list': (request, principal) =>
+      'prompts/list': (request, principal) => () =>
         this.lists.resultJson('prompts/list', request.era, principal.scopes, request.views),
-      'resources/templates/list': (request, principal) =>
+      'resources/templates/list': (request, principal) => () =>
         this.lists.resultJson('resources/templates/list', request.era, principal.scopes, request.views),
-      'tools/call': (request, principal) => this.callTool(request, principal),
+      'tools/call': (request, principal) => this.toolCall(request, principal),
     };
   }
 
@@ -79,28 +76,23 @@ export class CoreDispatch {
     return Object.hasOwn(this.handlers, method);
   }
 
-  answer(request: FastRequest, principal: Principal): Promise<string | undefined> | string | undefined {
+  /** The work of answering `request`, or undefined when the SDK must answer it. */
+  plan(request: FastRequest, principal: Principal): Answer | undefined {
     return this.handlers[request.method]?.(request, principal);
   }
 
-  private async callTool(request: FastRequest, principal: Principal): Promise<string | undefined> {
+  private toolCall(request: FastRequest, principal: Principal): Answer | undefined {
     const tool = this.tools.get(request.params.name as string);
     if (tool === undefined) return undefined;
     const parsed = tool.input.safeParse(request.params.arguments ?? {});
     if (!parsed.success) return undefined;
-    let result: CallToolResult;
-    const missing = tool.scopes.filter((scope) => !principal.scopes.includes(scope));
-    if (missing.length > 0) result = missingScopeError(tool.name, missing);
-    else {
-      try {
-        await this.options.admitToolCall(principal);
-        const confirmer = changeIdConfirmer(this.options.changeTokens, principal);
-        const output = await tool.run(parsed.data, toolContext(this.options.env, principal, {}, confirmer));
-        result = { content: [{ type: 'text', text: tool.text(output) }], structuredContent: output };
-      } catch (error) {
-        result = failureResult(error, this.options.reportInternal);
-      }
-    }
-    return JSON.stringify(request.era === 'modern' ? this.lists.modernMeta(result) : result);
+    const { changeTokens } = this.options;
+    return async () => {
+      const result = await callTool(this.options, tool, parsed.data, principal, () => ({
+        confirmer: changeIdConfirmer(changeTokens, principal),
+        pendingInput: () => undefined,
+      }));
+      return JSON.stringify(request.era === 'modern' ? this.lists.modernMeta(result) : result);
+    };
   }
 }

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SpanKind } from '@opentelemetry/api';
+import type { Tracing } from '../observability/tracing.js';
 import type { Authenticate, ScopeChallenge } from './authenticate.js';
 import type { CoreDispatch } from './core-dispatch.js';
 import { type FastRequest, fastEnvelope } from './fast-envelope.js';
@@ -13,6 +15,12 @@ export interface CoreEndpointOptions {
   readonly scopeChallenge?: ScopeChallenge | undefined;
   /** The public origin: an MCP path's resource URL is `<issuer><path>`. */
   readonly issuer: string;
+  /**
+   * Spans as the app's traced path makes them: `HTTP POST` (server, continuing a caller's
+   * `traceparent`) → `mcp <method>` → `tool <name>` → store queries. A request handed on stays
+   * in the same `HTTP POST` span (trace-requests.ts adds to it).
+   */
+  readonly tracing: Tracing;
   /** Metrics of an answered request (the MCP method/tool series and the HTTP route series). */
   readonly observe?:
     ((path: string, method: unknown, tool: unknown, status: number, seconds: number) => void) | undefined;
@@ -73,7 +81,7 @@ const isJsonMediaType = (value: string | undefined) =>
  * read) to the web-standard path, so behaviour at the edges is the SDK's own.
  */
 export function coreEndpoint(options: CoreEndpointOptions) {
-  const { dispatch, maxBodyBytes } = options;
+  const { dispatch, maxBodyBytes, tracing } = options;
   /** `handOn` lets the web-standard path (the Hono app and the SDK handler) answer; `body` once read. */
   return (
     request: IncomingMessage,
@@ -111,14 +119,35 @@ export function coreEndpoint(options: CoreEndpointOptions) {
     request.on('end', () => {
       if (tooLarge) return;
       const body = Buffer.concat(chunks, size);
-      answer(request, response, path, body, started).then(
-        (answered) => {
-          if (!answered) handOn(body);
-        },
-        () => {
-          if (!response.headersSent) handOn(body);
-        },
-      );
+      const respond = () =>
+        answer(request, response, path, body, started).then(
+          (answered) => {
+            if (!answered) handOn(body);
+          },
+          () => {
+            if (!response.headersSent) handOn(body);
+          },
+        );
+      // Neither rejects but for a fault past the hand-on; then the socket is unusable.
+      const destroy = () => response.destroy();
+      if (!tracing.enabled) {
+        respond().catch(destroy);
+        return;
+      }
+      tracing
+        .span(
+          'HTTP POST',
+          { 'http.request.method': 'POST', 'url.path': path },
+          async (notes) => {
+            // Handed on inside the span's context, so the app's tracing joins this span.
+            await respond();
+            if (!response.writableFinished) await new Promise((resolve) => response.once('close', resolve));
+            notes.set('http.route', path);
+            notes.set('http.response.status_code', response.statusCode);
+          },
+          { kind: SpanKind.SERVER, parent: (name) => header(request, name) },
+        )
+        .catch(destroy);
     });
   };
 
@@ -137,12 +166,14 @@ export function coreEndpoint(options: CoreEndpointOptions) {
     const auth = await options.authenticate(request.headers.authorization, resource);
     if (!auth.ok || options.scopeChallenge?.(message, auth.authInfo, resource) !== undefined) return false;
     if (fast.id === undefined) {
+      if (tracing.enabled) await traced(fast, () => undefined);
       write(response, 202, SECURITY_HEADERS, '');
       observe(path, fast, 202, started);
       return true;
     }
-    const result = await dispatch.answer(fast, principalOf({ http: { authInfo: auth.authInfo } }, undefined));
-    if (result === undefined) return false;
+    const work = dispatch.plan(fast, principalOf({ http: { authInfo: auth.authInfo } }, undefined));
+    if (work === undefined) return false;
+    const result = tracing.enabled ? await traced(fast, work) : await work();
     const json = `{"result":${result},"jsonrpc":"2.0","id":${JSON.stringify(fast.id)}}`;
     if (fast.era === 'legacy') write(response, 200, SSE_HEADERS, `event: message\ndata: ${json}\n\n`);
     else write(response, 200, JSON_HEADERS, json);
@@ -150,10 +181,27 @@ export function coreEndpoint(options: CoreEndpointOptions) {
     return true;
   }
 
+  /** The `mcp <method>` span, as app.ts names and annotates it. */
+  function traced<T>(fast: FastRequest, work: () => Promise<T> | T): Promise<T> {
+    return tracing.span(
+      `mcp ${fast.method}`,
+      { 'rpc.system': 'jsonrpc', 'rpc.method': fast.method },
+      async (notes) => {
+        if (fast.method === 'tools/call') notes.set('mcp.tool.name', fast.params.name as string);
+        return await work();
+      },
+    );
+  }
+
   function observe(path: string, fast: FastRequest, status: number, started: number): void {
     options.observe?.(path, fast.method, fast.params.name, status, (performance.now() - started) / 1000);
   }
 }
+
+const header = (request: IncomingMessage, name: string): string | undefined => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+};
 
 /** The parsed body, or undefined for anything the web-standard path must judge (bad UTF-8, a BOM, bad JSON, prototype keys). */
 function parsed(body: Buffer): unknown {

@@ -29,6 +29,9 @@ export interface SpanNotes {
 
 const NO_NOTES: SpanNotes = { set: () => undefined };
 
+/** A request header by lower-case name: the carrier of a caller's `traceparent`, from any HTTP API. */
+export type HeaderOf = (name: string) => string | undefined;
+
 /**
  * Traces of one process, exported with OTLP/HTTP when `OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT` is
  * set. When it is not, `tracing` is {@link NO_TRACING}: every call runs the work bare, no span
@@ -45,8 +48,14 @@ export interface Tracing {
     name: string,
     attributes: Attributes,
     work: (notes: SpanNotes) => Promise<T>,
-    options?: { kind?: SpanKind; parent?: Headers; links?: readonly string[] },
+    options?: { kind?: SpanKind; parent?: HeaderOf; links?: readonly string[] },
   ): Promise<T>;
+  /**
+   * Notes on the active span, if work is running inside one: the MCP core opens a request's
+   * server span before it hands the request on, and the app's request tracing then adds to that
+   * span instead of opening a second one for the same request.
+   */
+  active(): SpanNotes | undefined;
   /** A span for work that has already happened (a store query reported after it ran), only inside a trace. */
   record(name: string, attributes: Attributes, startedAt: number, endedAt: number): void;
   /** The active trace and span ids, for log lines. */
@@ -60,15 +69,17 @@ export interface Tracing {
 export const NO_TRACING: Tracing = {
   enabled: false,
   span: (_name, _attributes, work) => work(NO_NOTES),
+  active: () => undefined,
   record: () => undefined,
   ids: () => undefined,
   traceparent: () => undefined,
   shutdown: () => Promise.resolve(),
 };
 
+/** The W3C propagator reads only `traceparent` and `tracestate`, by name. */
 const headersGetter = {
-  get: (carrier: Headers, key: string) => carrier.get(key) ?? undefined,
-  keys: (carrier: Headers) => [...carrier.keys()],
+  get: (carrier: HeaderOf, key: string) => carrier(key),
+  keys: () => ['traceparent', 'tracestate'],
 };
 
 const mapSetter = {
@@ -118,7 +129,11 @@ export function startTracing(telemetry: Config['telemetry'], version: string): T
           : propagator.extract(ROOT_CONTEXT, options.parent, headersGetter);
       const links = (options.links ?? []).flatMap((traceparent) => {
         const linked = trace.getSpanContext(
-          propagator.extract(ROOT_CONTEXT, new Headers({ traceparent }), headersGetter),
+          propagator.extract(
+            ROOT_CONTEXT,
+            (name: string) => (name === 'traceparent' ? traceparent : undefined),
+            headersGetter,
+          ),
         );
         return linked === undefined ? [] : [{ context: linked }];
       });
@@ -128,6 +143,10 @@ export function startTracing(telemetry: Config['telemetry'], version: string): T
         parent,
       );
       return run(span, parent, work);
+    },
+    active() {
+      const span = trace.getSpan(context.active());
+      return span === undefined ? undefined : { set: (key, value) => span.setAttribute(key, value) };
     },
     record(name, attributes, startedAt, endedAt) {
       const active = context.active();

@@ -74,7 +74,10 @@ describe.each(dialects)('rate limits and quotas across two instances on %s', (di
     const [a, b] = [await sdkClient(one, token), await sdkClient(two, token)];
     for (const client of [a, b, a])
       expect((await client.callTool({ name: 'projects.list', arguments: {} })).isError).toBeFalsy();
+    const answeredByCore = two.coreAnswered();
     const refused = await b.callTool({ name: 'projects.list', arguments: {} });
+    // The MCP core on node:http counted and refused it (admitToolCall), not the SDK path.
+    expect(two.coreAnswered()).toBe(answeredByCore + 1);
     expect(refused.isError).toBe(true);
     expect(text(refused)).toContain('rate_limited (tool-calls-per-grant)');
     expect(text(refused)).toContain('3 per minute');
@@ -91,6 +94,10 @@ describe.each(dialects)('rate limits and quotas across two instances on %s', (di
       await fetch(`${twoUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
     ).text();
     expect(metrics).toContain('workonward_rate_limit_refusals_total{limit="tool-calls-per-grant"} 1');
+    // Instance two's core answered b's two calls, the refusal and `other`'s call: all status 200.
+    expect(metrics).toMatch(
+      /workonward_mcp_request_duration_seconds_count\{method="tools\/call",tool="projects\.list",status="200"\} 3\n/,
+    );
   });
 
   it('refuses a tenant’s 3rd message in an hour whichever grant and instance sends it, and shows it on the Outbox page', async () => {

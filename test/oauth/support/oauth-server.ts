@@ -14,6 +14,8 @@ export interface OAuthTestServer {
   readonly url: string;
   readonly runtime: Runtime;
   readonly config: Config;
+  /** How many MCP requests the core answered itself (the rest were handed to the SDK path). */
+  coreAnswered(): number;
   stop(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startOAuthServer(
     url: config.oauth.issuer.replace(/^https:/, 'http:'),
     runtime,
     config,
+    coreAnswered: () => serving.coreAnswered?.() ?? 0,
     async stop() {
       await serving.stop();
       await runtime.close();
