@@ -7,7 +7,8 @@
  *       repository's prepared SQL for a page of 20, the same result shape; the limit for our core),
  *   (b) our server's tools/call `projects.list` (a page of 20),
  *   (c) our server's tools/call `bids.list` {status: negotiation, min_days_in_status: 14},
- *   (t) our server's tools/list with every scope,
+ *   (t) our server's tools/list with every scope (and once as ChatGPT asks it in 2026-07-28,
+ *       declaring MCP Apps, so the tools are linked to their views),
  *   (d) (b) and (c) again on a second server in OAuth mode with a Bearer token,
  * each MCP target in both protocol eras (2025-11-25 stateless POST; 2026-07-28 with `_meta`
  * and Mcp-Method/Mcp-Name), on a tenant with 10,000 projects and 50,000 bids. Every server runs
@@ -117,12 +118,32 @@ function stop(child: ChildProcess): Promise<void> {
 // ---- the data: generated once per day into bench/results (git-ignored), in its own process.
 const day = new Date().toISOString().slice(0, 10);
 const database = path.join(results, `bench-${day}.sqlite`);
-if (!existsSync(database)) {
-  for (const stale of ['', '-wal', '-shm']) rmSync(`${database}${stale}`, { force: true });
-  const [generator, done] = await start('server-child.ts', { BENCH_DB: database, BENCH_GENERATE: '1' });
-  console.log(`generated the bench tenant in ${(done as unknown as { ms: number }).ms} ms`);
+/** The same seeded rows, in a file of its own, written by `root`'s own code (its own migrations). */
+async function generated(file: string, root = here): Promise<void> {
+  if (existsSync(file)) return;
+  for (const stale of ['', '-wal', '-shm']) rmSync(`${file}${stale}`, { force: true });
+  const [generator, done] = await start('server-child.ts', { BENCH_DB: file, BENCH_GENERATE: '1' }, [], root);
+  console.log(`generated the bench tenant in ${(done as unknown as { ms: number }).ms} ms (${file})`);
   await new Promise((resolve) => generator.once('exit', resolve));
 }
+await generated(database);
+
+// The comparison checkout is compiled the same way, and serves its own copy of the data: a store
+// migrated by newer code is one an older checkout refuses to open (a migration it does not know).
+if (values.compare !== undefined && compiled) {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'bench/tsconfig.json'], {
+    cwd: values.compare,
+    stdio: 'inherit',
+  });
+}
+const compareRoot =
+  values.compare === undefined
+    ? undefined
+    : compiled
+      ? path.join(values.compare, 'dist/bench-run/bench')
+      : path.join(values.compare, 'bench');
+const compareDatabase = path.join(results, `bench-${day}-compare.sqlite`);
+if (compareRoot !== undefined) await generated(compareDatabase, compareRoot);
 
 const profileDir = path.join(results, 'profiles');
 if (values.profile) rmSync(profileDir, { recursive: true, force: true });
@@ -135,23 +156,10 @@ const [server, serverReady] = await start('server-child.ts', { BENCH_DB: databas
 const [authServer, authReady] = await start('server-child.ts', { BENCH_DB: database, BENCH_AUTH: 'oauth' }, [
   '--expose-gc',
 ]);
-
-// The comparison checkout is compiled the same way before it is started.
-if (values.compare !== undefined && compiled) {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'bench/tsconfig.json'], {
-    cwd: values.compare,
-    stdio: 'inherit',
-  });
-}
 const compare =
-  values.compare === undefined
+  compareRoot === undefined
     ? undefined
-    : await start(
-        'server-child.ts',
-        { BENCH_DB: database },
-        ['--expose-gc'],
-        compiled ? path.join(values.compare, 'dist/bench-run/bench') : path.join(values.compare, 'bench'),
-      );
+    : await start('server-child.ts', { BENCH_DB: compareDatabase }, ['--expose-gc'], compareRoot);
 
 // ---- the requests
 const ACCEPT = 'application/json, text/event-stream';
@@ -159,6 +167,17 @@ const META = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
   'io.modelcontextprotocol/clientCapabilities': {},
   'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1.0.0' },
+};
+/**
+ * The client capabilities ChatGPT declares (oauth-and-clients.md B1): MCP Apps, and an
+ * experimental key. Such a tools/list links the tools to their views (views-negotiation.ts).
+ */
+const APPS_META = {
+  ...META,
+  'io.modelcontextprotocol/clientCapabilities': {
+    extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'] } },
+    experimental: { 'openai/visibility': {} },
+  },
 };
 const PROJECTS = { name: 'projects.list', arguments: { limit: 20 } };
 const BIDS = { name: 'bids.list', arguments: { status: 'negotiation', min_days_in_status: 14 } };
@@ -178,7 +197,7 @@ const legacy = (params: { name: string }, token?: string) => ({
       : { jsonrpc: '2.0', id: 1, method: 'tools/call', params },
   ),
 });
-const modern = (params: { name: string }, token?: string) => ({
+const modern = (params: { name: string }, token?: string, meta: Record<string, unknown> = META) => ({
   headers: {
     'content-type': 'application/json',
     accept: ACCEPT,
@@ -189,8 +208,8 @@ const modern = (params: { name: string }, token?: string) => ({
   },
   body: JSON.stringify(
     params === LIST
-      ? { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: META } }
-      : { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...params, _meta: META } },
+      ? { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: meta } }
+      : { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...params, _meta: meta } },
   ),
 });
 
@@ -217,6 +236,12 @@ const targets: Target[] = [
   { name: '(t) tools/list all scopes 2025-11-25', url: mcpUrl, child: server, ...legacy(LIST) },
   { name: '(t) tools/list all scopes 2026-07-28', url: mcpUrl, child: server, ...modern(LIST) },
   {
+    name: '(t) tools/list all scopes 2026-07-28 Apps',
+    url: mcpUrl,
+    child: server,
+    ...modern(LIST, undefined, APPS_META),
+  },
+  {
     name: '(d) projects.list Bearer 2025-11-25',
     url: authUrl,
     child: authServer,
@@ -233,13 +258,23 @@ const targets: Target[] = [
   ...(compare === undefined
     ? []
     : (['2025-11-25', '2026-07-28'] as const).flatMap((era) =>
-        [PROJECTS, BIDS].map((params) => ({
-          name: `[before] ${params.name} ${era}`,
+        [PROJECTS, BIDS, LIST].map((params) => ({
+          name: `[before] ${params === LIST ? 'tools/list all scopes' : params.name} ${era}`,
           url: `${compare[1].url}/mcp`,
           child: compare[0],
           ...(era === '2025-11-25' ? legacy(params) : modern(params)),
         })),
       )),
+  ...(compare === undefined
+    ? []
+    : [
+        {
+          name: '[before] tools/list all scopes 2026-07-28 Apps',
+          url: `${compare[1].url}/mcp`,
+          child: compare[0],
+          ...modern(LIST, undefined, APPS_META),
+        },
+      ]),
 ].filter(
   (target) =>
     values.only === undefined ||
@@ -247,6 +282,14 @@ const targets: Target[] = [
     target.name === ECHO ||
     target.name === SAME_WORK,
 );
+
+/** For a tools/list answer: how many tools name an MCP Apps view. */
+function linkedViews(result: unknown): string {
+  const tools = (result as { tools?: { _meta?: { ui?: unknown } }[] } | undefined)?.tools;
+  return tools === undefined
+    ? ''
+    : `, ${tools.filter((tool) => tool._meta?.ui !== undefined).length} linked to a view`;
+}
 
 // ---- what a client actually gets back (checked once, before the load)
 for (const target of targets) {
@@ -263,7 +306,7 @@ for (const target of targets) {
   )?.length;
   const verdict = parsed.error !== undefined || parsed.result?.isError === true ? 'ERROR' : 'ok';
   console.log(
-    `${target.name.padEnd(34)} HTTP ${response.status} ${response.headers.get('content-type')} ${text.length} B, ${verdict}${items === undefined ? '' : `, ${items} items`}`,
+    `${target.name.padEnd(34)} HTTP ${response.status} ${response.headers.get('content-type')} ${Buffer.byteLength(text)} B, ${verdict}${items === undefined ? '' : `, ${items} items`}${linkedViews(parsed.result)}`,
   );
   if (verdict !== 'ok') throw new Error(`${target.name} answered ${text.slice(0, 400)}`);
 }
