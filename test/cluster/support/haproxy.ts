@@ -6,6 +6,8 @@ const CONFIG = path.resolve(import.meta.dirname, '../../../deploy/haproxy.cfg');
 
 export interface Balancer {
   readonly url: string;
+  /** HAProxy's process id (bench/cluster.ts reads its CPU time from /proc). */
+  readonly pid: number | undefined;
   /** `UP`, `DOWN`, `MAINT`… per server name (instance1…instance3), from the runtime API. */
   status(): Promise<Record<string, string>>;
   /** Runs one runtime API command, e.g. `disable server instances/instance2`. */
@@ -70,6 +72,7 @@ export async function startBalancer(options: {
   }
   return {
     url: `http://127.0.0.1:${options.port}`,
+    pid: child.pid,
     status,
     command,
     async stop() {

@@ -29,6 +29,8 @@ export interface Instance {
   readonly port: number;
   readonly url: string;
   readonly running: boolean;
+  /** Its process id while running (bench/cluster.ts reads its CPU time from /proc). */
+  readonly pid: number | undefined;
   /** Its log lines so far (JSON, stderr), for diagnosing a failed test. */
   readonly log: () => string;
   start(): Promise<void>;
@@ -49,6 +51,9 @@ export function instance(name: string, port: number, env: Record<string, string>
     url,
     get running() {
       return child !== undefined && child.exitCode === null && child.signalCode === null;
+    },
+    get pid() {
+      return self.running ? child?.pid : undefined;
     },
     log: () => log,
     async start() {
