@@ -25,12 +25,14 @@ export function apiEndpoint(runtime: Runtime) {
     accountFor: (principal) => env.portsFor(principal).account,
     batchEnabled: config.mail.batchEnabled,
     audit: async (principal, entry) => {
-      await appendAudit(store.db, clock, {
-        tenantId: principal.tenantId,
-        userId: principal.userId,
-        clientId: principal.clientId,
-        ...entry,
-      });
+      await store.asTenant(principal.tenantId, () =>
+        appendAudit(store.db, clock, {
+          tenantId: principal.tenantId,
+          userId: principal.userId,
+          clientId: principal.clientId,
+          ...entry,
+        }),
+      );
     },
     rateLimit: async (principal) => {
       const decision = await perKey.take(principal.apiKey?.id ?? principal.tenantId);

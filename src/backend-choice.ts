@@ -44,6 +44,7 @@ export function chooseBackend(
       policy: local.mail.policy,
       db: local.store.db,
       clock: local.clock,
+      asTenant: local.store.asTenant,
     });
     return {
       backend,
@@ -54,6 +55,7 @@ export function chooseBackend(
   return {
     backend: localBackend({
       db: local.store.db,
+      asTenant: local.store.asTenant,
       clock: local.clock,
       cursors: local.cursors,
       mail: local.mail,

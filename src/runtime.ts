@@ -28,7 +28,7 @@ import { offeredTools } from './tools/offered-tools.js';
 import type { MailSender } from './outbox/mail-sender.js';
 import { smtpSender } from './outbox/smtp-sender.js';
 import { localSignInMailer, type SignInMailer } from './outbox/sign-in-mail.js';
-import { openStore, type Store } from './store/open-store.js';
+import { openStore, type Store, type StoreOptions } from './store/open-store.js';
 import type { MailDeps } from './domain/mail/deps.js';
 import { chooseBackend, isRemoteMode } from './backend-choice.js';
 import type { AccountPort } from './ports/account-port.js';
@@ -74,17 +74,18 @@ export interface Runtime {
 
 export async function startRuntime(
   config: Config,
-  options: { clock?: Clock; logger?: Logger } = {},
+  options: { clock?: Clock; logger?: Logger; storeOptions?: StoreOptions } = {},
 ): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   // A bad allowlist or sender refuses start-up before anything is opened.
   const policy = mailPolicy(config.mail);
   const tracing = startTracing(config.telemetry, VERSION);
-  const store = openStore(
-    config.store.url,
-    tracing.enabled ? { onQuery: queryTracer(tracing, config.store.url) } : {},
-  );
+  const store = openStore(config.store.url, {
+    runtimeRole: config.store.runtimeRole,
+    ...(tracing.enabled && { onQuery: queryTracer(tracing, config.store.url) }),
+    ...options.storeOptions,
+  });
   try {
     const applied = await store.migrate();
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');

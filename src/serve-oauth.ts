@@ -58,6 +58,7 @@ export async function oauthMode(
       mountWebPages(app, {
         config,
         db: store.db,
+        asTenant: store.asTenant,
         clock,
         keys,
         logger,

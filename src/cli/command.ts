@@ -49,7 +49,7 @@ export class UsageError extends Error {
 
 /** Opens the store, migrates it, runs `work`, and always closes it. */
 export async function withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = openStore(config.store.url);
+  const store = openStore(config.store.url, { runtimeRole: config.store.runtimeRole });
   try {
     await store.migrate();
     return await work(store);

@@ -23,6 +23,8 @@ export interface Config {
     readonly dataDir: string;
     /** `postgres://…` or `sqlite:/path`; resolved from `dataDir` when unset. */
     readonly url: string;
+    /** PostgreSQL: the role tenant requests run as (row-level security binds it). */
+    readonly runtimeRole: string;
   };
   /** OpenTelemetry traces (standard `OTEL_*` variables). */
   readonly telemetry: {

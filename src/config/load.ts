@@ -137,6 +137,7 @@ function assemble(v: Parsed, problems: string[], raw: Record<string, string | un
     store: {
       dataDir,
       url: v.WORKONWARD_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'workonward.sqlite')}`,
+      runtimeRole: v.WORKONWARD_DATABASE_RUNTIME_ROLE,
     },
     telemetry: {
       tracesEndpoint: v.OTEL_SDK_DISABLED

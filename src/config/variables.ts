@@ -176,6 +176,15 @@ export const variables = {
     example: 'postgres://postgres@127.0.0.1:5432/workonward',
     secret: true,
   },
+  WORKONWARD_DATABASE_RUNTIME_ROLE: {
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL role name (letters, digits, _)')
+      .default('workonward_runtime'),
+    description:
+      'PostgreSQL only: the role every tenant request runs as (`SET ROLE`), bound by row-level security to the tenant it names. Not a superuser, no BYPASSRLS, owning nothing; the server creates and grants it at start when its database user may, otherwise a DBA does (docs/operations.md).',
+    fix: 'Use a role name such as `workonward_runtime`.',
+  },
   WORKONWARD_LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     description: 'Log verbosity (logs go to stderr as JSON lines; secrets and addresses are redacted).',

@@ -31,22 +31,26 @@ export function startMailRuntime(options: {
   tracing?: Tracing;
 }): MailRuntime {
   const { config, store, clock, logger, sender } = options;
+  // Owner work (store/owner-work.ts): the loop started here leases every tenant's rows, and all
+  // it awaits runs in the context it starts in, even when a request's kick wakes it.
   const worker = config.mail.worker
-    ? startOutboxWorker({
-        db: store.db,
-        traits: store.traits,
-        clock,
-        sender,
-        logger,
-        maxAttempts: config.mail.maxAttempts,
-        retryBaseMs: config.mail.retryBaseMs,
-        retryMaxMs: config.mail.retryMaxMs,
-        pollMs: config.mail.pollMs,
-        dryRun: config.mail.dryRun,
-        leaseMs: config.mail.leaseMs,
-        ...(options.metrics !== undefined && { observer: options.metrics }),
-        ...(options.tracing !== undefined && { tracing: options.tracing }),
-      })
+    ? store.asOwner('outbox worker', () =>
+        startOutboxWorker({
+          db: store.db,
+          traits: store.traits,
+          clock,
+          sender,
+          logger,
+          maxAttempts: config.mail.maxAttempts,
+          retryBaseMs: config.mail.retryBaseMs,
+          retryMaxMs: config.mail.retryMaxMs,
+          pollMs: config.mail.pollMs,
+          dryRun: config.mail.dryRun,
+          leaseMs: config.mail.leaseMs,
+          ...(options.metrics !== undefined && { observer: options.metrics }),
+          ...(options.tracing !== undefined && { tracing: options.tracing }),
+        }),
+      )
     : undefined;
   const deps: MailDeps = {
     db: store.db,

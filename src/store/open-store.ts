@@ -1,11 +1,26 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type LogEvent, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  type Dialect,
+  Kysely,
+  type KyselyPlugin,
+  type LogEvent,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
+import type { OwnerWork } from './owner-work.js';
+import { RuntimeRoleScope } from './runtime-role.js';
+import { grantRuntimeRole } from './runtime-role-grants.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
+
+/** The role tenant work runs as on PostgreSQL unless WORKONWARD_DATABASE_RUNTIME_ROLE names another. */
+export const DEFAULT_RUNTIME_ROLE = 'workonward_runtime';
 
 /** What differs between the two databases, declared once (queries never branch on the dialect name). */
 export interface DialectTraits {
@@ -26,6 +41,14 @@ export interface Store {
   migrate(target?: string): Promise<string[]>;
   /** Throws unless the database answers. */
   ping(): Promise<void>;
+  /**
+   * Runs `work` as `tenantId`: on PostgreSQL every query it makes runs as the runtime role with
+   * row-level security admitting only that tenant's rows (store/runtime-role.ts). SQLite has no
+   * roles: there it just runs `work` (its tenant guard is the test-time statement check).
+   */
+  readonly asTenant: <T>(tenantId: string, work: () => T) => T;
+  /** Runs `work` as the owner even when called inside a tenant scope; `reason` is one of OWNER_WORK. */
+  readonly asOwner: <T>(reason: OwnerWork, work: () => T) => T;
   close(): Promise<void>;
 }
 
@@ -34,13 +57,20 @@ export interface StoreOptions {
   readonly onQuery?: (event: LogEvent) => void;
   /** SQLite: told every SQL text before it is first prepared (tests install the tenant guard). */
   readonly checkStatement?: (sql: string) => void;
+  /** PostgreSQL: the role tenant work runs as (default DEFAULT_RUNTIME_ROLE); granted at migrate. */
+  readonly runtimeRole?: string;
+  /** Kysely plugins on every query (tests install one that forgets tenant predicates). */
+  readonly plugins?: KyselyPlugin[];
 }
 
 export function openStore(url: string, options: StoreOptions = {}): Store {
-  const log = options.onQuery === undefined ? {} : { log: options.onQuery };
+  const log = {
+    ...(options.onQuery !== undefined && { log: options.onQuery }),
+    ...(options.plugins !== undefined && { plugins: options.plugins }),
+  };
   return url.startsWith('sqlite:')
     ? openSqlite(url.slice('sqlite:'.length), log, options.checkStatement)
-    : openPostgres(url, log);
+    : openPostgres(url, log, options.runtimeRole ?? DEFAULT_RUNTIME_ROLE);
 }
 
 function openSqlite(file: string, log: KyselyLog, checkStatement?: (sql: string) => void): Store {
@@ -56,14 +86,21 @@ function openSqlite(file: string, log: KyselyLog, checkStatement?: (sql: string)
     dialect: new SqliteDialect({ database: withStatementCache(connection, 256, checkStatement) }),
     ...log,
   });
-  return assemble(db, { name: 'sqlite', skipLocked: false, rowLevelSecurity: false });
+  return assemble(db, { name: 'sqlite', skipLocked: false, rowLevelSecurity: false }, NO_ROLES);
 }
+
+/** SQLite has one user: tenant and owner work run alike. */
+const NO_ROLES: Roles = {
+  asTenant: (_tenantId, work) => work(),
+  asOwner: (work) => work(),
+  afterMigrate: () => Promise.resolve(),
+};
 
 /** int8 columns (money in cents) arrive as numbers; values stay far below 2^53. */
 const int8AsNumber = new pg.TypeOverrides();
 int8AsNumber.setTypeParser(pg.types.builtins.INT8, Number);
 
-function openPostgres(url: string, log: KyselyLog): Store {
+function openPostgres(url: string, log: KyselyLog, runtimeRole: string): Store {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -78,24 +115,54 @@ function openPostgres(url: string, log: KyselyLog): Store {
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log });
+  const roles = new RuntimeRoleScope(runtimeRole);
+  const db = new Kysely<Database>({ dialect: switchingRoles(new PostgresDialect({ pool }), roles), ...log });
   // Kysely looks for its migration tables in every schema unless told which one, so a database
   // holding another schema's `kysely_migration` would skip creating ours; pin it to ours.
   const migrationSchema = async () =>
     (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
-  return assemble(db, { name: 'postgres', skipLocked: true, rowLevelSecurity: true }, migrationSchema);
+  return assemble(
+    db,
+    { name: 'postgres', skipLocked: true, rowLevelSecurity: true },
+    {
+      asTenant: (tenantId, work) => roles.asTenant(tenantId, work),
+      asOwner: (work) => roles.asOwner(work),
+      afterMigrate: () => grantRuntimeRole(db, runtimeRole),
+    },
+    migrationSchema,
+  );
 }
 
-type KyselyLog = { log?: (event: LogEvent) => void };
+/** PostgreSQL's dialect with its driver wrapped to switch each connection to the scope's role. */
+function switchingRoles(base: PostgresDialect, roles: RuntimeRoleScope): Dialect {
+  return {
+    createAdapter: () => base.createAdapter(),
+    createDriver: () => roles.driver(base.createDriver()),
+    createQueryCompiler: () => base.createQueryCompiler(),
+    createIntrospector: (db) => base.createIntrospector(db),
+  };
+}
+
+type KyselyLog = { log?: (event: LogEvent) => void; plugins?: KyselyPlugin[] };
+
+interface Roles {
+  asTenant<T>(tenantId: string, work: () => T): T;
+  asOwner<T>(work: () => T): T;
+  /** After migrations: the runtime role may use every table, including new ones. */
+  afterMigrate(): Promise<void>;
+}
 
 function assemble(
   db: Kysely<Database>,
   traits: DialectTraits,
+  roles: Roles,
   migrationSchema: () => Promise<string | undefined> = () => Promise.resolve(undefined),
 ): Store {
   return {
     db,
     traits,
+    asTenant: (tenantId, work) => roles.asTenant(tenantId, work),
+    asOwner: (_reason, work) => roles.asOwner(work),
     async migrate(target?: string) {
       const migrationTableSchema = await migrationSchema();
       const migrator = new Migrator({
@@ -108,6 +175,7 @@ function assemble(
         : migrator.migrateTo(target));
       if (error !== undefined)
         throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+      await roles.afterMigrate();
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     },
     async ping() {

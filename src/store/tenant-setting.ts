@@ -11,6 +11,10 @@ export const TENANT_SETTING = 'workonward.tenant_id';
  * transaction, so a pooled connection never carries one request's tenant into the next (a
  * session-scoped setting leaked a row that way; see security-targets.md §4). SQLite has no
  * row-level security: there `work` simply runs in a transaction.
+ *
+ * For a connection that logged in as a runtime role (reporting, support tools, the RLS tests). The
+ * server itself uses `store.asTenant` (store/runtime-role.ts): its owner's pooled connections
+ * switch to the runtime role and this same setting, session-wide, on every acquisition.
  */
 export function withTenant<T>(
   db: Kysely<Database>,

@@ -18,7 +18,9 @@ export function apiKeysRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
   app.get(PATH, async (c) => {
     const who = await managerOf(c, what);
     if (who.view === undefined) return who.response;
-    return c.html(<ApiKeysPage {...who.view} keys={await listApiKeys(db, who.tenantSlug)} />);
+    return c.html(
+      <ApiKeysPage {...who.view} keys={await who.asTenant(() => listApiKeys(db, who.tenantSlug))} />,
+    );
   });
 
   app.post(PATH, async (c) => {
@@ -28,19 +30,21 @@ export function apiKeysRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     if (who.view === undefined) return who.response;
     const scopes = many(form.scope);
     try {
-      const { key, record } = await createApiKey(db, clock, {
-        tenantSlug: who.tenantSlug,
-        name: single(form.name),
-        scopes: scopes.length === 0 ? [''] : scopes,
-        onBehalfOf: single(form.on_behalf_of) === '1',
-        createdBy: who.user.email,
-        userId: who.user.userId,
-      });
-      const keys = await listApiKeys(db, who.tenantSlug);
+      const { key, record } = await who.asTenant(() =>
+        createApiKey(db, clock, {
+          tenantSlug: who.tenantSlug,
+          name: single(form.name),
+          scopes: scopes.length === 0 ? [''] : scopes,
+          onBehalfOf: single(form.on_behalf_of) === '1',
+          createdBy: who.user.email,
+          userId: who.user.userId,
+        }),
+      );
+      const keys = await who.asTenant(() => listApiKeys(db, who.tenantSlug));
       return await c.html(<ApiKeysPage {...who.view} keys={keys} created={{ key, prefix: record.prefix }} />);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      const keys = await listApiKeys(db, who.tenantSlug);
+      const keys = await who.asTenant(() => listApiKeys(db, who.tenantSlug));
       return c.html(<ApiKeysPage {...who.view} keys={keys} error={`${error.message} ${error.hint}`} />, 400);
     }
   });
@@ -51,11 +55,13 @@ export function apiKeysRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     const who = await managerOf(c, what);
     if (who.view === undefined) return who.response;
     try {
-      await revokeApiKey(db, clock, c.req.param('id'), {
-        label: who.user.email,
-        userId: who.user.userId,
-        tenantId: who.tenantId,
-      });
+      await who.asTenant(() =>
+        revokeApiKey(db, clock, c.req.param('id'), {
+          label: who.user.email,
+          userId: who.user.userId,
+          tenantId: who.tenantId,
+        }),
+      );
     } catch (error) {
       // Another tenant's key, or one already gone: nothing to do, and nothing to reveal.
       if (!(error instanceof DomainError)) throw error;

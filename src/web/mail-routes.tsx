@@ -22,7 +22,9 @@ export function mailRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     const who = await manager(c);
     if (who.view === undefined) return who.response;
     const before = c.req.query('before');
-    const rows = await listAudit(db, who.tenantId, { limit: PAGE, ...(before !== undefined && { before }) });
+    const rows = await who.asTenant(() =>
+      listAudit(db, who.tenantId, { limit: PAGE, ...(before !== undefined && { before }) }),
+    );
     const entries = rows.map((r) => ({
       at: r.at,
       action: r.action,
@@ -37,10 +39,12 @@ export function mailRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
   app.get('/settings/outbox', async (c) => {
     const who = await manager(c);
     if (who.view === undefined) return who.response;
-    const [messages, usage] = await Promise.all([
-      outboxPage(db, who.tenantId, { limit: PAGE, dryRun: deps.config.mail.dryRun }),
-      sendingUsage(db, clock, deps.config.mail, who.tenantId),
-    ]);
+    const [messages, usage] = await who.asTenant(() =>
+      Promise.all([
+        outboxPage(db, who.tenantId, { limit: PAGE, dryRun: deps.config.mail.dryRun }),
+        sendingUsage(db, clock, deps.config.mail, who.tenantId),
+      ]),
+    );
     return c.html(<OutboxPage {...who.view} messages={messages} usage={usage} canManage />);
   });
 
@@ -52,12 +56,8 @@ export function mailRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
       if (who.view === undefined) return who.response;
       const operator = { tenantId: who.tenantId, userId: who.user.userId };
       try {
-        await (action === 'cancel' ? cancelOutboxMessage : retryOutboxMessage)(
-          db,
-          clock,
-          operator,
-          c.req.param('id'),
-        );
+        const change = action === 'cancel' ? cancelOutboxMessage : retryOutboxMessage;
+        await who.asTenant(() => change(db, clock, operator, c.req.param('id')));
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         return c.html(

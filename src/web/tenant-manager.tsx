@@ -11,6 +11,8 @@ export type Managed =
       readonly user: WebUser;
       readonly tenantId: string;
       readonly tenantSlug: string;
+      /** Runs the page's store work as this tenant (the runtime role on PostgreSQL). */
+      readonly asTenant: <T>(work: () => T) => T;
       readonly view: {
         readonly user: { email: string; csrf: string };
         readonly devMailbox: boolean;
@@ -41,6 +43,7 @@ export function tenantManager(deps: WebDeps, kit: WebKit) {
       user,
       tenantId: membership.tenant_id,
       tenantSlug: membership.slug,
+      asTenant: (work) => deps.asTenant(membership.tenant_id, work),
       view: {
         user: { email: user.email, csrf: kit.csrf.token(c) },
         devMailbox: kit.devMailbox,

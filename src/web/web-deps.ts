@@ -6,12 +6,15 @@ import type { Logger } from '../lib/logger.js';
 import type { KeyRing } from '../lib/secrets.js';
 import type { BackgroundMail } from '../outbox/background-mail.js';
 import type { SignInMailer } from '../outbox/sign-in-mail.js';
+import type { TenantRunner } from '../ports/tenant-scoped.js';
 import type { Database } from '../store/schema.js';
 
 /** What the server-rendered pages need. */
 export interface WebDeps {
   readonly config: Config;
   readonly db: Kysely<Database>;
+  /** Runs a tenant page's store work as that tenant (the store's runtime role on PostgreSQL). */
+  readonly asTenant: TenantRunner;
   readonly clock: Clock;
   readonly keys: KeyRing;
   readonly logger: Logger;

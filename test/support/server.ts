@@ -4,6 +4,7 @@ import { fixedClock, type Clock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { type ServeOptions, serveRuntime } from '../../src/serve.js';
+import type { StoreOptions } from '../../src/store/open-store.js';
 import { createTestDatabase, type Dialect } from './stores.js';
 
 /** The instant demo data is loaded at in tests, so day counts are exact. */
@@ -25,7 +26,13 @@ export interface TestServer {
  * the demo data loaded. `env` overrides any WORKONWARD_* variable.
  */
 export async function startTestServer(
-  options: { dialect?: Dialect; env?: Record<string, string>; clock?: Clock; serve?: ServeOptions } = {},
+  options: {
+    dialect?: Dialect;
+    env?: Record<string, string>;
+    clock?: Clock;
+    serve?: ServeOptions;
+    storeOptions?: StoreOptions;
+  } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.dialect ?? 'sqlite');
   const config = loadConfig({
@@ -41,6 +48,7 @@ export async function startTestServer(
   const runtime = await startRuntime(config, {
     clock: options.clock ?? fixedClock(TEST_NOW),
     logger: createLogger('silent'),
+    ...(options.storeOptions !== undefined && { storeOptions: options.storeOptions }),
   });
   const serving = await serveRuntime(runtime, options.serve);
   return {

@@ -6,7 +6,7 @@ export const migrateCommand: Command = {
   summary: 'Apply pending database migrations',
   // Not withStore: that migrates first, and this command must report what its own run applied.
   async run({ config }) {
-    const store = openStore(config.store.url);
+    const store = openStore(config.store.url, { runtimeRole: config.store.runtimeRole });
     try {
       const applied = await store.migrate();
       return {

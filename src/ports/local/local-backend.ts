@@ -8,6 +8,7 @@ import type { Clock } from '../../lib/clock.js';
 import { crmRepository } from '../../store/crm-repository.js';
 import type { Database } from '../../store/schema.js';
 import type { Backend } from '../ports.js';
+import { tenantScoped, type TenantRunner } from '../tenant-scoped.js';
 import { localAccount, type LocalAccountDeps } from './local-account.js';
 import { localMail } from './local-mail.js';
 
@@ -18,6 +19,8 @@ export interface LocalBackendDeps {
   /** The email policy and its dependencies (PING8 tools). */
   readonly mail: MailDeps;
   readonly account: LocalAccountDeps;
+  /** Runs a port's work as the principal's tenant (the store's runtime role on PostgreSQL). */
+  readonly asTenant: TenantRunner;
 }
 
 /**
@@ -30,7 +33,7 @@ export function localBackend(deps: LocalBackendDeps): Backend {
     kind: 'local',
     portsFor(principal, options = {}) {
       const tenantCrm = crmService(crmRepository(deps.db, principal.tenantId), deps.clock, deps.cursors);
-      return {
+      const ports = {
         crm: scopedCrm(tenantCrm, principal.scopes),
         // Recording a sent email on a bid needs only the bid's id; its label is the caller's own reference.
         mail: localMail(options.dryRun === true ? dryRunMail : deps.mail, principal, async (reference) => {
@@ -44,6 +47,7 @@ export function localBackend(deps: LocalBackendDeps): Backend {
           principal,
         ),
       };
+      return tenantScoped(ports, principal, deps.asTenant);
     },
     // The store's own health is `/readyz`'s first check; nothing else to ask here.
     ready: () => Promise.resolve(),

@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { Database } from '../../store/schema.js';
 import type { AccountPort } from '../account-port.js';
 import type { Backend } from '../ports.js';
+import { tenantScoped, type TenantRunner } from '../tenant-scoped.js';
 import { BackendClient, type BackendClientOptions } from './backend-client.js';
 import { remoteAccount } from './remote-account.js';
 import { remoteChanges } from './remote-changes.js';
@@ -17,6 +18,8 @@ export interface RemoteBackendDeps {
   /** The front's own store (OAuth state and its audit log) and clock. */
   readonly db: Kysely<Database>;
   readonly clock: Clock;
+  /** The front's audit rows of a principal are written as its tenant (runtime role on PostgreSQL). */
+  readonly asTenant: TenantRunner;
 }
 
 /** How long one readiness answer is reused: a balancer polling `/readyz` must not flood the backend. */
@@ -45,7 +48,7 @@ export function remoteBackend(deps: RemoteBackendDeps): RemoteBackend {
     origin: client.origin,
     account,
     portsFor(principal, options = {}) {
-      return {
+      const ports = {
         crm: scopedCrm(remoteCrm(client, principal), principal.scopes),
         mail: remoteMail(
           { client, policy: deps.policy, db: deps.db, clock: deps.clock },
@@ -55,6 +58,7 @@ export function remoteBackend(deps: RemoteBackendDeps): RemoteBackend {
         account,
         changes: remoteChanges({ db: deps.db, clock: deps.clock }, principal),
       };
+      return tenantScoped(ports, principal, deps.asTenant);
     },
     ready() {
       // Monotonic time, not the injected clock: this paces probes, it dates nothing.
