@@ -8,8 +8,6 @@
  * bytes, without protocol work. Started by bench/run.ts over the benchmark database (BENCH_DB).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { toProjectSummary } from '../src/domain/crm/row-views.js';
@@ -18,6 +16,7 @@ import { projectQueries } from '../src/store/project-queries.js';
 import type { Database as Schema } from '../src/store/schema.js';
 import { listText, projectLine } from '../src/tools/text-format.js';
 import { BENCH_TENANT } from './generate.js';
+import { serveJsonRpc } from './json-rpc-child.js';
 
 const raw = new Database(process.env.BENCH_DB ?? '', { readonly: true });
 const tenant = raw.prepare('SELECT id FROM tenants WHERE slug = ?').get(BENCH_TENANT) as { id: string };
@@ -57,29 +56,4 @@ function answer(id: unknown): string {
   });
 }
 
-const server = createServer((request, response) => {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
-    const message = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: unknown };
-    const body = answer(message.id ?? null);
-    response.writeHead(200, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-    });
-    response.end(body);
-  });
-});
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}` });
-});
-process.on('message', (message: { type: string; gc?: boolean }) => {
-  if (message.type === 'stats') {
-    if (message.gc === true) globalThis.gc?.();
-    process.send?.({ type: 'stats', memory: process.memoryUsage(), poolCreated: 0 });
-  } else server.close(() => process.exit(0));
-});
-
-// Never outlive the benchmark runner.
-process.on('disconnect', () => process.exit(0));
+serveJsonRpc((message) => answer(message.id ?? null));
