@@ -40,14 +40,7 @@ export function AuditLogPage(
         <code>npx workonward-mcp audit export --tenant SLUG</code>.
       </p>
       <table class="card">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Action</th>
-            <th scope="col">Decision</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['When', 'Action', 'Decision', 'Details']} />
         <tbody>
           {props.entries.map((e) => (
             <tr>
@@ -79,13 +72,7 @@ function SendingLimits(props: { readonly usage: readonly SendingUsage[] }) {
   return (
     <table aria-label="Sending limits">
       <caption>Sending limits (messages queued, across every instance)</caption>
-      <thead>
-        <tr>
-          <th scope="col">Window</th>
-          <th scope="col">Used</th>
-          <th scope="col">Limit</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Window', 'Used', 'Limit']} />
       <tbody>
         {props.usage.map((u) => (
           <tr class={u.used >= u.limit ? 'error' : undefined}>
@@ -150,5 +137,18 @@ export function OutboxPage(
         </section>
       ))}
     </Layout>
+  );
+}
+
+/** A table's header row: one column header per name (screen readers announce them per cell). */
+function ColumnHeads(props: { readonly names: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {props.names.map((name) => (
+          <th scope="col">{name}</th>
+        ))}
+      </tr>
+    </thead>
   );
 }
