@@ -1,14 +1,18 @@
 /**
- * PING8 email benchmark (separate from bench/run.ts): `npm run bench:mail -- [--messages N] [--seconds S] [--rounds R] [--skip-tools]`.
+ * PING8 email benchmark (separate from bench/run.ts): `npm run bench:mail -- [--messages N] [--seconds S]
+ * [--rounds R] [--skip-tools] [--dialect sqlite|postgres] [--designs window,rounds] [--profile DIR]`.
  *
  * 1. Tool-call throughput over HTTP (in-process server, SQLite): preview_send, send_email in
  *    dry-run, and send_email queued (worker off, so only the enqueue transaction is measured).
  * 2. Worker delivery rate for N messages (default 10,000) to a local SMTP sink, beside a plain
- *    nodemailer loop with the same pooled transport in the same run; prints the ratio (target ≥ 0.8).
- *    Two worker designs run in the same rounds: `window` (the runtime's worker, delivery-loop.ts:
- *    16 in flight at all times, one transaction records 8 outcomes and leases the next 8) and
- *    `rounds` (the previous design: 2 lanes × lease 8 → send → settle, via deliverOnce).
+ *    nodemailer loop with the same pooled transport in the same run; prints the ratio (target ≥ 0.8),
+ *    and the main thread's CPU per message of each. `--designs window,rounds` adds the previous
+ *    design in the same rounds: `window` (the runtime's worker, delivery-loop.ts: 16 in flight at
+ *    all times, one transaction records 8 outcomes and leases the next 8), `rounds` (2 lanes ×
+ *    lease 8 → send → settle, via deliverOnce). `--profile DIR`: CPU profiles of the timed
+ *    sections only, summarised per contender at the end.
  */
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
@@ -19,6 +23,8 @@ import { smtpSender } from '../src/outbox/smtp-sender.js';
 import { startOutboxWorker } from '../src/outbox/delivery-loop.js';
 import { DEFAULT_BATCH, deliverOnce } from '../src/outbox/worker.js';
 import { startTestServer } from '../test/support/server.js';
+import { summariseProfile } from './profile-summary.js';
+import { sectionProfiler } from './section-profile.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,8 +32,15 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
     'skip-tools': { type: 'boolean', default: false },
+    dialect: { type: 'string', default: 'sqlite' },
+    designs: { type: 'string', default: 'window' },
+    profile: { type: 'string' },
   },
 });
+const DIALECT = values.dialect === 'postgres' ? 'postgres' : 'sqlite';
+/** --profile DIR: CPU profiles of the timed delivery sections only, summarised at the end. */
+const profiler = sectionProfiler(values.profile);
+const DESIGNS = values.designs.split(',').filter((d): d is Design => ['window', 'rounds'].includes(d));
 const MESSAGES = Number(values.messages);
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
@@ -44,6 +57,31 @@ function memory(): string {
   (globalThis as { gc?: () => void }).gc?.();
   const { rss, heapUsed } = process.memoryUsage();
   return `RSS ${(rss / 1e6).toFixed(0)} MB, heap ${(heapUsed / 1e6).toFixed(0)} MB`;
+}
+
+/** This process's main-thread CPU time so far, µs (utime + stime of its thread, clock ticks of 10 ms). */
+function mainThreadCpuMicros(): number {
+  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** A delivery contender's figures: messages per second, and main-thread CPU per message. */
+interface Measured {
+  rate: number;
+  mainCpuMicros: number;
+}
+
+/**
+ * Times `work` (which delivers `count` messages): wall time, and the CPU the main thread spent —
+ * what the event loop (requests, SMTP replies) loses; a thread's work is not counted. Profiled
+ * under --profile.
+ */
+async function timed(label: string, count: number, work: () => Promise<unknown>): Promise<Measured> {
+  const cpu = mainThreadCpuMicros();
+  const started = performance.now();
+  await profiler.around(label, work);
+  const seconds = (performance.now() - started) / 1000;
+  return { rate: count / seconds, mainCpuMicros: (mainThreadCpuMicros() - cpu) / count };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -137,32 +175,35 @@ async function smtpSink(): Promise<{ url: string; count: () => number; close: ()
   };
 }
 
-async function plainNodemailer(url: string, count = MESSAGES): Promise<number> {
+async function plainNodemailer(url: string, count = MESSAGES): Promise<Measured> {
   const transport = nodemailer.createTransport({ url, pool: true, maxConnections: 4 } as never);
-  const started = performance.now();
   let next = 0;
-  await Promise.all(
-    Array.from({ length: INFLIGHT }, async () => {
-      while (next < count) {
-        const n = next++;
-        await transport.sendMail({
-          from: { name: 'PING8', address: 'mail@gitdate.ink' },
-          to: ['person@gitdate.ink'],
-          subject: `Plain ${n}`,
-          text: `Body ${n}`,
-          envelope: { from: 'mail@gitdate.ink', to: ['person@gitdate.ink'] },
-        });
-      }
-    }),
+  const measured = await timed('plain', count, () =>
+    Promise.all(
+      Array.from({ length: INFLIGHT }, async () => {
+        while (next < count) {
+          const n = next++;
+          await transport.sendMail({
+            from: { name: 'PING8', address: 'mail@gitdate.ink' },
+            to: ['person@gitdate.ink'],
+            subject: `Plain ${n}`,
+            text: `Body ${n}`,
+            envelope: { from: 'mail@gitdate.ink', to: ['person@gitdate.ink'] },
+          });
+        }
+      }),
+    ),
   );
   transport.close();
-  return count / ((performance.now() - started) / 1000);
+  return measured;
 }
 
+/** `window`: the runtime's worker (delivery-loop.ts); `rounds`: the design before it (deliverOnce). */
 type Design = 'window' | 'rounds';
 
-async function workerRate(url: string, design: Design): Promise<number> {
+async function workerRate(url: string, design: Design): Promise<Measured> {
   const server = await startTestServer({
+    dialect: DIALECT,
     env: {
       ...ALLOW,
       WORKONWARD_MAIL_WORKER: '0',
@@ -204,29 +245,29 @@ async function workerRate(url: string, design: Design): Promise<number> {
     dryRun: false,
     batch: DEFAULT_BATCH,
   };
-  const started = performance.now();
-  if (design === 'rounds') {
-    // The previous design: two lanes of rounds, one sends while the other records its outcomes.
-    const lane = async () => {
-      while ((await deliverOnce(options, 'bench')) > 0);
-    };
-    await Promise.all([lane(), lane()]);
-  } else {
-    // The runtime's worker, until its observer has seen every message recorded as sent.
-    let recorded = 0;
-    let allRecorded = () => undefined as void;
-    const done = new Promise<void>((resolve) => (allRecorded = resolve));
-    const observer = {
-      settled: ({ sent }: { sent: number }) => {
-        recorded += sent;
-        if (recorded >= MESSAGES) allRecorded();
-      },
-    };
-    const worker = startOutboxWorker({ ...options, lanes: 2, observer });
-    await done;
-    await worker.stop();
-  }
-  const rate = MESSAGES / ((performance.now() - started) / 1000);
+  const measured = await timed(design, MESSAGES, async () => {
+    if (design === 'rounds') {
+      // The previous design: two lanes of rounds, one sends while the other records its outcomes.
+      const lane = async () => {
+        while ((await deliverOnce(options, 'bench')) > 0);
+      };
+      await Promise.all([lane(), lane()]);
+    } else {
+      // The runtime's worker, until its observer has seen every message recorded as sent.
+      let recorded = 0;
+      let allRecorded = () => undefined as void;
+      const done = new Promise<void>((resolve) => (allRecorded = resolve));
+      const observer = {
+        settled: ({ sent }: { sent: number }) => {
+          recorded += sent;
+          if (recorded >= MESSAGES) allRecorded();
+        },
+      };
+      const worker = startOutboxWorker({ ...options, lanes: 2, observer });
+      await done;
+      await worker.stop();
+    }
+  });
   const unsent = await store.db
     .selectFrom('mail_outbox')
     .select('id')
@@ -235,35 +276,48 @@ async function workerRate(url: string, design: Design): Promise<number> {
   if (unsent.length > 0) console.log(`WARNING: ${unsent.length} messages not sent`);
   await sender.close();
   await server.stop();
-  return rate;
+  return measured;
 }
 
 console.log(
-  `# PING8 mail benchmark — ${SECONDS} s per tool scenario, ${CONCURRENCY} concurrent callers, ${MESSAGES} messages for delivery`,
+  `# PING8 mail benchmark — ${SECONDS} s per tool scenario, ${CONCURRENCY} concurrent callers, ${MESSAGES} messages for delivery, ${DIALECT} store`,
 );
 if (!values['skip-tools']) await toolThroughput();
 const sink = await smtpSink();
 await plainNodemailer(sink.url, 300); // warm-up (JIT, sockets), not measured
 // Interleaved rounds, medians compared: one run of each swings by ±10 % on a shared machine.
-const plainRates: number[] = [];
-const workerRates: Record<Design, number[]> = { window: [], rounds: [] };
+const plainRuns: Measured[] = [];
+const workerRuns: Record<Design, Measured[]> = { window: [], rounds: [] };
+const shown = (m: Measured | undefined) =>
+  `${m?.rate.toFixed(0)} msgs/s (main thread ${m?.mainCpuMicros.toFixed(0)} µs CPU/msg)`;
 for (let round = 1; round <= ROUNDS; round += 1) {
-  plainRates.push(await plainNodemailer(sink.url));
+  plainRuns.push(await plainNodemailer(sink.url));
   const afterPlain = memory();
-  workerRates.window.push(await workerRate(sink.url, 'window'));
-  workerRates.rounds.push(await workerRate(sink.url, 'rounds'));
+  for (const design of DESIGNS) workerRuns[design].push(await workerRate(sink.url, design));
+  const workers = DESIGNS.map((d) => `${d} ${shown(workerRuns[d].at(-1))}`).join(', ');
   console.log(
-    `round ${round}: plain ${plainRates.at(-1)?.toFixed(0)} msgs/s (${afterPlain}), worker window ${workerRates.window.at(-1)?.toFixed(0)} msgs/s, rounds ${workerRates.rounds.at(-1)?.toFixed(0)} msgs/s (${memory()})`,
+    `round ${round}: plain ${shown(plainRuns.at(-1))} (${afterPlain}), worker ${workers} (${memory()})`,
   );
 }
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
-const plain = median(plainRates);
-console.log(`plain nodemailer loop        ${plain.toFixed(0).padStart(6)} msgs/s (median of ${ROUNDS})`);
-for (const design of ['window', 'rounds'] as const) {
-  const worker = median(workerRates[design]);
+const medians = (runs: Measured[]): Measured => ({
+  rate: median(runs.map((m) => m.rate)),
+  mainCpuMicros: median(runs.map((m) => m.mainCpuMicros)),
+});
+const plain = medians(plainRuns);
+console.log(`plain nodemailer loop        ${shown(plain)} (medians of ${ROUNDS})`);
+for (const design of DESIGNS) {
+  const worker = medians(workerRuns[design]);
   console.log(
-    `outbox worker, ${design.padEnd(6)} (lease→send→record, audit per message) ${worker.toFixed(0)} msgs/s (median of ${ROUNDS}), ratio to plain ${(worker / plain).toFixed(2)}${design === 'window' ? ' (target ≥ 0.80)' : ''}`,
+    `outbox worker, ${design.padEnd(6)} (lease→send→record, audit per message) ${shown(worker)} (medians of ${ROUNDS}), ratio to plain ${(worker.rate / plain.rate).toFixed(2)}${design === 'window' ? ' (target ≥ 0.80)' : ''}`,
   );
 }
-console.log(`SMTP sink received ${sink.count()} messages (expected ${3 * ROUNDS * MESSAGES + 300})`);
+console.log(
+  `SMTP sink received ${sink.count()} messages (expected ${(1 + DESIGNS.length) * ROUNDS * MESSAGES + 300})`,
+);
 await sink.close();
+if (values.profile !== undefined)
+  for (const label of ['plain', ...DESIGNS])
+    console.log(
+      `\n${label}: CPU profile of the timed sections\n${summariseProfile(`${values.profile}/${label}`, 30)}`,
+    );
