@@ -12,6 +12,20 @@ const INSUFFICIENT_PRIVILEGE = '42501';
  * then says exactly what is missing.
  */
 export async function grantRuntimeRole(db: Kysely<Database>, role: string): Promise<void> {
+  // Instances starting together would grant at the same moment, and PostgreSQL refuses a
+  // concurrent change of the same catalog row ("tuple concurrently updated"): one at a time,
+  // under a session advisory lock on one pinned connection.
+  await db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(hashtext('workonward runtime role'))`.execute(connection);
+    try {
+      await grantSteps(connection, role);
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('workonward runtime role'))`.execute(connection);
+    }
+  });
+}
+
+async function grantSteps(db: Kysely<Database>, role: string): Promise<void> {
   const r = sql.id(role);
   const attempt = async (statement: ReturnType<typeof sql>) => {
     try {
