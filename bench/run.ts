@@ -10,6 +10,7 @@
  *   (t) our server's tools/list with every scope (and once as ChatGPT asks it in 2026-07-28,
  *       declaring MCP Apps, so the tools are linked to their views),
  *   (d) (b) and (c) again on a second server in OAuth mode with a Bearer token,
+ *   (m) (b) again on a server with Prometheus metrics on (WORKONWARD_METRICS_TOKEN set),
  * each MCP target in both protocol eras (2025-11-25 stateless POST; 2026-07-28 with `_meta`
  * and Mcp-Method/Mcp-Name), on a tenant with 10,000 projects and 50,000 bids. Every server runs
  * in its own child process; after each target's load its RSS is read from /proc/<pid>/status,
@@ -153,6 +154,11 @@ const [server, serverReady] = await start('server-child.ts', { BENCH_DB: databas
   '--expose-gc',
   ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
 ]);
+const [metricsServer, metricsReady] = await start(
+  'server-child.ts',
+  { BENCH_DB: database, BENCH_METRICS: '1' },
+  ['--expose-gc'],
+);
 const [authServer, authReady] = await start('server-child.ts', { BENCH_DB: database, BENCH_AUTH: 'oauth' }, [
   '--expose-gc',
 ]);
@@ -231,6 +237,18 @@ const targets: Target[] = [
   { name: SAME_WORK, url: sameWorkReady.url, child: sameWork, ...legacy(PROJECTS) },
   { name: '(b) projects.list 2025-11-25', url: mcpUrl, child: server, ...legacy(PROJECTS) },
   { name: '(b) projects.list 2026-07-28', url: mcpUrl, child: server, ...modern(PROJECTS) },
+  {
+    name: '(m) projects.list metrics on 2025-11-25',
+    url: `${metricsReady.url}/mcp`,
+    child: metricsServer,
+    ...legacy(PROJECTS),
+  },
+  {
+    name: '(m) projects.list metrics on 2026-07-28',
+    url: `${metricsReady.url}/mcp`,
+    child: metricsServer,
+    ...modern(PROJECTS),
+  },
   { name: '(c) bids.list 2025-11-25', url: mcpUrl, child: server, ...legacy(BIDS) },
   { name: '(c) bids.list 2026-07-28', url: mcpUrl, child: server, ...modern(BIDS) },
   { name: '(t) tools/list all scopes 2025-11-25', url: mcpUrl, child: server, ...legacy(LIST) },
@@ -411,6 +429,7 @@ await stop(echo);
 await stop(sameWork);
 await stop(server);
 await stop(authServer);
+await stop(metricsServer);
 if (compare !== undefined) await stop(compare[0]);
 if (values.profile) {
   console.log('\nserver CPU profile, top self time:');

@@ -43,6 +43,10 @@ const config = loadConfig({
   WORKONWARD_MCP_TENANT: BENCH_TENANT,
   WORKONWARD_DATABASE_URL: `sqlite:${database}`,
   WORKONWARD_LOG_LEVEL: 'warn',
+  // (m) targets: Prometheus metrics on (a token turns them on), to measure what they cost.
+  ...(process.env.BENCH_METRICS === '1' && {
+    WORKONWARD_METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef',
+  }),
 });
 const logger = createLogger('warn');
 const runtime = await startRuntime(config, { logger });
