@@ -20,6 +20,7 @@ import { callTool } from './call-tool.js';
 import { confirmChannel } from './confirm-channel.js';
 import { reportInvalidParams } from './invalid-params.js';
 import { principalOf } from './principal-of.js';
+import { checkedInput, uncheckedInput } from './tool-input.js';
 import { promptsFor, templatesFor } from './surface-lists.js';
 import { CACHE_HINTS, CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
 import type { ToolCatalog } from './tool-catalog.js';
@@ -109,13 +110,14 @@ export function buildMcpServer(options: BuildOptions): McpServer {
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.input,
+        inputSchema: uncheckedInput(tool.input),
         outputSchema: tool.output,
         annotations: tool.annotations,
       },
-      (args, ctx: ServerContext) => {
+      async (args: unknown, ctx: ServerContext) => {
         const principal = resolve(ctx);
-        return callTool(options, tool, args, principal, () =>
+        const input = await checkedInput(tool, args, () => toolContext(options.env, principal));
+        return callTool(options, tool, input as never, principal, () =>
           confirmChannel(
             ctx,
             // Only read for 2025-era requests, where the initialize-scoped value is the right one.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EmailTool } from '../domain/mail/deps.js';
 import type { MessageInput } from '../domain/mail/message.js';
 import type { RecipientInput } from '../domain/mail/recipients.js';
 import type { SendItem, SendTool } from '../domain/mail/send.js';
@@ -136,4 +137,10 @@ export interface MailPort {
   preview(input: MessageInput): Promise<PreviewResult>;
   send(tool: SendTool, key: string, items: readonly SendItem[], bidReference?: string): Promise<SendResult>;
   status(query: StatusQuery): Promise<StatusResult>;
+  /**
+   * Records a call of an email tool whose arguments its schema refused (an unknown `bcc` field,
+   * a missing key): audited as `refused`, like every other refusal, by the deployment the call
+   * reached (a front keeps it in its own log; the backend never saw the call).
+   */
+  refuseInput(tool: EmailTool, problems: readonly string[]): Promise<void>;
 }

@@ -202,5 +202,21 @@ describe('PING8 seed over MCP', () => {
       },
     });
     expect(extra.isError).toBe(true);
+    expect(JSON.stringify(extra.content)).toContain(
+      'Input validation error: Invalid arguments for tool send_email: Unrecognized key: \\"bcc\\"',
+    );
+    // Refused by the schema, and audited like every other refusal (docs/email.md).
+    const tenant = await server.runtime.store.db
+      .selectFrom('tenants')
+      .select('id')
+      .where('slug', '=', 'summit-ridge')
+      .executeTakeFirstOrThrow();
+    const refusals = await listAudit(server.runtime.store.db, tenant.id, {
+      actionPrefix: 'email.send_email',
+    });
+    expect(refusals.find((a) => a.reason === 'invalid_input')).toMatchObject({
+      decision: 'refused',
+      details: { problems: ['Unrecognized key: "bcc"'] },
+    });
   });
 });

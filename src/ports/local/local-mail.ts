@@ -1,4 +1,4 @@
-import type { MailDeps } from '../../domain/mail/deps.js';
+import { auditEmail, type MailDeps } from '../../domain/mail/deps.js';
 import { mailService, type BidRef } from '../../domain/mail/mail-service.js';
 import type { Principal } from '../../domain/principal.js';
 import type { MailPort } from '../mail-port.js';
@@ -16,5 +16,8 @@ export function localMail(
     preview: service.preview,
     send: (tool, key, items, bid) => service.send(tool, key, items, bid),
     status: service.status,
+    async refuseInput(tool, problems) {
+      await auditEmail(deps.db, deps.clock, principal, tool, 'refused', 'invalid_input', { problems });
+    },
   };
 }

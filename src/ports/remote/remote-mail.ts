@@ -133,5 +133,8 @@ export function remoteMail(deps: RemoteMailDeps, principal: Principal, forceDryR
       );
       return { ...out, dry_run_enabled: out.dry_run_enabled || policy.dryRun };
     },
+    async refuseInput(tool, problems) {
+      await auditEmail(deps.db, deps.clock, principal, tool, 'refused', 'invalid_input', { problems });
+    },
   };
 }
