@@ -16,7 +16,6 @@ import { PROMPTS } from './prompts/registry.js';
 import { RESOURCE_TEMPLATES } from './resources/crm-resources.js';
 import { accountsRepository } from './store/accounts-repository.js';
 import { mailPolicy } from './domain/mail/policy.js';
-import { BackgroundMail } from './outbox/background-mail.js';
 import { devMailboxSender } from './outbox/dev-mailbox.js';
 import { startMailRuntime } from './outbox/mail-runtime.js';
 import type { OutboxWorker } from './outbox/worker.js';
@@ -28,6 +27,7 @@ import { offeredTools } from './tools/offered-tools.js';
 import type { MailSender } from './outbox/mail-sender.js';
 import { smtpSender } from './outbox/smtp-sender.js';
 import { localSignInMailer, type SignInMailer } from './outbox/sign-in-mail.js';
+import { startSignInQueue, type SignInQueue } from './web/sign-in-queue.js';
 import { openStore, type Store, type StoreOptions } from './store/open-store.js';
 import type { MailDeps } from './domain/mail/deps.js';
 import { chooseBackend, isRemoteMode } from './backend-choice.js';
@@ -60,8 +60,8 @@ export interface Runtime {
   readonly surface: McpSurface;
   /** Delivers mail now: SMTP when configured, otherwise the dev mailbox. */
   readonly mail: MailSender;
-  /** Mail handed over after the request is answered (sign-in codes). */
-  readonly backgroundMail: BackgroundMail;
+  /** Sign-in codes: queued durably by `POST /login`, mailed by a loop on every instance. */
+  readonly signInQueue: SignInQueue;
   /** Mails sign-in codes. */
   readonly signInMail: SignInMailer;
   readonly reportInternal: (error: unknown) => string;
@@ -126,7 +126,6 @@ export async function startRuntime(
     metrics,
     tracing,
   });
-  const backgroundMail = new BackgroundMail(mail, logger);
   const {
     backend: env,
     signInMail,
@@ -138,6 +137,7 @@ export async function startRuntime(
     mail: mailRuntime.deps,
     signInMail: localSignInMailer(mail, config.product.name, config.mail.from),
   });
+  const signInQueue = startSignInQueue({ config, store, clock, keys, logger, signInMail });
   return {
     config,
     logger,
@@ -158,14 +158,14 @@ export async function startRuntime(
       views: VIEWS,
     },
     mail,
-    backgroundMail,
+    signInQueue,
     signInMail,
     reportInternal: internalFaultReporter(logger),
     metrics,
     tracing,
     async close() {
       await mailRuntime.worker?.stop();
-      await backgroundMail.idle();
+      await signInQueue.stop();
       await mail.close();
       await store.close();
       await tracing.shutdown();

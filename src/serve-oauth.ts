@@ -32,7 +32,7 @@ export async function oauthMode(
   runtime: Runtime,
   options: AuthorizationServerOptions = {},
 ): Promise<OAuthMode> {
-  const { config, store, keys, clock, logger, backgroundMail } = runtime;
+  const { config, store, keys, clock, logger, signInQueue } = runtime;
   const issuer = config.oauth.issuer;
   const stopFirstTenant = await prepareFirstTenant(runtime);
   const server = await createAuthorizationServer({ config, store, keys, clock, logger }, options);
@@ -62,7 +62,7 @@ export async function oauthMode(
         clock,
         keys,
         logger,
-        backgroundMail,
+        signInQueue,
         signInMail: runtime.signInMail,
         provider: server.provider,
         ...(options.signInCodesPerAddress !== undefined && {

@@ -50,6 +50,21 @@ export interface SignInCodeRow {
   consumed_at: string | null;
 }
 
+/** A sign-in code waiting to be mailed (migration 0011): the address, never the code. */
+export interface SignInMailRow {
+  id: string;
+  email: string;
+  refused: 'limited' | null;
+  status: 'queued' | 'sending' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface RefreshReplayRow {
   parent_hash: string;
   child_hash: string;
@@ -63,5 +78,6 @@ export interface OAuthTables {
   oauth_connections: OAuthConnectionRow;
   web_sessions: WebSessionRow;
   sign_in_codes: SignInCodeRow;
+  sign_in_mail: SignInMailRow;
   oauth_refresh_replays: RefreshReplayRow;
 }

@@ -4,14 +4,23 @@ import { decideSignIn } from './sign-in-policy.js';
 import type { WebDeps } from './web-deps.js';
 import type { WebKit } from './web-kit.js';
 
+/** What deciding, issuing and mailing a code needs (the delivery loop builds it at start-up). */
+export type SignInCodeDeps = Pick<WebDeps, 'db' | 'clock' | 'config' | 'logger' | 'signInMail'>;
+
+/** Thrown when the mail could not be handed over: the queued row is tried again later. */
+export class SignInMailFailed extends Error {
+  override readonly name = 'SignInMailFailed';
+}
+
 /**
- * After the sign-in page has answered (the same page for everyone): decides whether `email` gets a
- * code, issues and mails it, and records the outcome. A refusal or a mail failure is invisible to
- * the person but never silent: one operator log line says why, with the address masked and the
- * fix, and an audit entry (in the tenant's log when the deployment has one tenant) records it.
+ * After the sign-in page has answered (the same page for everyone), from the durable queue:
+ * decides whether `email` gets a code, issues and mails it, and records the outcome. A refusal or
+ * a mail failure is invisible to the person but never silent: one operator log line says why,
+ * with the address masked and the fix, and an audit entry (in the tenant's log when the deployment
+ * has one tenant) records it. A mail failure then throws, so the row is retried with a new code.
  */
 export async function sendSignInCode(
-  deps: WebDeps,
+  deps: SignInCodeDeps,
   kit: Pick<WebKit, 'codes'>,
   email: string,
   refused: 'limited' | undefined,
@@ -48,9 +57,10 @@ export async function sendSignInCode(
       ...(outcome !== undefined && { why: outcome.reason, fix: outcome.fix }),
     },
   });
+  if (outcome?.code === 'mail failed') throw new SignInMailFailed(outcome.reason);
 }
 
-async function mailCode(deps: WebDeps, kit: Pick<WebKit, 'codes'>, email: string) {
+async function mailCode(deps: SignInCodeDeps, kit: Pick<WebKit, 'codes'>, email: string) {
   const code = await kit.codes.issue(email);
   try {
     await deps.signInMail(email, code);

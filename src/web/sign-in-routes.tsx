@@ -3,7 +3,6 @@ import { appendAudit } from '../domain/audit/audit-log.js';
 import { RateLimiter } from '../domain/limits/rate-limiter.js';
 import { CodePage, EmailPage, MessagePage } from './sign-in-pages.js';
 import { joinOnFirstSignIn } from '../domain/accounts/first-run.js';
-import { sendSignInCode } from './sign-in-code-mail.js';
 import { decideSignIn, normalizeEmail } from './sign-in-policy.js';
 import type { WebDeps } from './web-deps.js';
 import { formOf, only, safeNext, single, type WebKit } from './web-kit.js';
@@ -54,10 +53,11 @@ export function signInRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
         400,
       );
     const ip = kit.clientIp(c);
-    // Every address costs the request the same two counter updates; who may sign in is decided,
-    // and the code issued and mailed, only after the answer (status, page and time alike).
+    // Every address costs the request the same two counter updates and one durable queued row;
+    // who may sign in is decided, and the code issued and mailed, only after the answer (status,
+    // page and time alike), by whichever instance leases the row.
     const limited = !(await perAddress.take(email)).allowed || !(await perIp.take(ip)).allowed;
-    deps.backgroundMail.enqueue(() => sendSignInCode(deps, kit, email, limited ? 'limited' : undefined));
+    await deps.signInQueue.enqueue(email, limited ? 'limited' : undefined);
     return c.html(
       <CodePage csrf={kit.csrf.token(c)} next={next} email={email} devMailbox={kit.devMailbox} />,
     );

@@ -4,8 +4,8 @@ import type { Config } from '../config/config.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { KeyRing } from '../lib/secrets.js';
-import type { BackgroundMail } from '../outbox/background-mail.js';
 import type { SignInMailer } from '../outbox/sign-in-mail.js';
+import type { SignInQueue } from './sign-in-queue.js';
 import type { TenantRunner } from '../ports/tenant-scoped.js';
 import type { Database } from '../store/schema.js';
 
@@ -18,8 +18,8 @@ export interface WebDeps {
   readonly clock: Clock;
   readonly keys: KeyRing;
   readonly logger: Logger;
-  /** Sign-in codes go out after the page has answered (no sign-in oracle in time or status). */
-  readonly backgroundMail: BackgroundMail;
+  /** Sign-in codes are queued durably and go out after the page has answered (no oracle). */
+  readonly signInQueue: Pick<SignInQueue, 'enqueue'>;
   /** Mails a sign-in code: this deployment's mail, or a backend's in remote mode. */
   readonly signInMail: SignInMailer;
   readonly provider: Provider;

@@ -11,6 +11,7 @@ import { bidChangeReasons } from './0009-bid-change-reasons.js';
 import { rowLevelSecurity } from './0010-row-level-security.js';
 import { outboxTraceParent } from './0011-outbox-trace-parent.js';
 import { tenantKeys } from './0012-tenant-keys.js';
+import { signInMail } from './0013-sign-in-mail.js';
 
 /** Every migration, in order. Explicit, never globbed; names are permanent once released. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -26,4 +27,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0010-row-level-security': rowLevelSecurity,
   '0011-outbox-trace-parent': outboxTraceParent,
   '0012-tenant-keys': tenantKeys,
+  '0013-sign-in-mail': signInMail,
 };
