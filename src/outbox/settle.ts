@@ -5,7 +5,7 @@ import type { MailOutboxRow } from '../store/mail-schema.js';
 import type { Database } from '../store/schema.js';
 import type { Transaction } from 'kysely';
 import type { SentMail } from './mail-sender.js';
-import type { WorkerOptions } from './worker.js';
+import type { WorkerOptions } from './worker-options.js';
 
 /** base·2^(attempt−1), capped, with ±20 % jitter so failing messages do not retry in lockstep. */
 export function backoffMs(

@@ -1,16 +1,9 @@
-import type { Kysely } from 'kysely';
 import { appendAudit } from '../domain/audit/audit-log.js';
 import { maskAddresses } from '../domain/mail/mask.js';
 import type { CanonicalMessage } from '../domain/mail/message.js';
-import type { Clock } from '../lib/clock.js';
-import type { Logger } from '../lib/logger.js';
 import { expiredFinalLeases, leaseOutbox } from '../store/mail-outbox.js';
-import type { DialectTraits } from '../store/open-store.js';
 import type { MailOutboxRow } from '../store/mail-schema.js';
-import type { Database } from '../store/schema.js';
-import type { MailSender } from './mail-sender.js';
-import type { DeliveryObserver } from '../observability/metrics.js';
-import { NO_TRACING, type Tracing } from '../observability/tracing.js';
+import { NO_TRACING } from '../observability/tracing.js';
 import { outgoingMail } from './outgoing.js';
 import { alertDeadLetter, type Settled, settleRound } from './settle.js';
 
@@ -23,33 +16,9 @@ export { backoffMs } from './settle.js';
  */
 export const DEFAULT_BATCH = 8;
 
-export interface WorkerOptions {
-  readonly db: Kysely<Database>;
-  readonly traits: DialectTraits;
-  readonly clock: Clock;
-  readonly sender: MailSender;
-  readonly logger: Logger;
-  readonly maxAttempts: number;
-  readonly retryBaseMs: number;
-  readonly retryMaxMs: number;
-  readonly pollMs: number;
-  /**
-   * `WORKONWARD_MCP_DRY_RUN=1`: nothing leaves. No row is leased or sent, including rows queued
-   * before dry-run was switched on; they wait, `queued`, until it is off again (status says so).
-   */
-  readonly dryRun: boolean;
-  /** How long a lease lasts; a row whose worker died is retried after it (the duplicate window). */
-  readonly leaseMs?: number;
-  /** Outcomes recorded per transaction, which also leases as many (deliverOnce: rows per round). */
-  readonly batch?: number;
-  /** The window is `lanes × batch` messages in flight. */
-  readonly lanes?: number;
-  readonly random?: () => number;
-  /** Told each batch's outcomes once they are committed. */
-  readonly observer?: DeliveryObserver;
-  /** Spans per leased batch (its sends) and per recording transaction (its queries). */
-  readonly tracing?: Tracing;
-}
+import type { WorkerOptions } from './worker-options.js';
+
+export type { WorkerOptions };
 
 export interface OutboxWorker {
   /** Wakes an idle worker now (called after something was queued). */

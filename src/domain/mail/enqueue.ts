@@ -9,7 +9,7 @@ import { maskAddresses } from './mask.js';
 import type { CheckedMessage } from './message.js';
 import { bodyHash } from './preview.js';
 import { takeSendingLimits } from './sending-limits.js';
-import type { SendRequest } from './send.js';
+import type { SendRequest } from './send-request.js';
 
 export interface SendOutcome {
   readonly index: number;

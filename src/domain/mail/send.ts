@@ -6,21 +6,12 @@ import type { Principal } from '../principal.js';
 import { ALLOWLIST_HOWTO } from './allowlist.js';
 import { auditEmail, type MailDeps } from './deps.js';
 import { enqueueChecked, type SendOutcome, type SendResult } from './enqueue.js';
-import { checkMessage, type CheckedMessage, type MessageInput } from './message.js';
+import { checkMessage, type CheckedMessage } from './message.js';
+import type { SendItem, SendRequest } from './send-request.js';
 import { senderFor } from './policy.js';
 import { bodyHash, previewHash } from './preview.js';
 
-export type SendTool = 'send_email' | 'send_batch_email';
-export interface SendItem {
-  readonly message: MessageInput;
-  readonly previewId?: string | undefined;
-}
-export interface SendRequest {
-  readonly tool: SendTool;
-  readonly key: string;
-  readonly items: readonly SendItem[];
-  readonly bid?: { readonly id: string; readonly label: string } | undefined;
-}
+export type { SendItem, SendRequest, SendTool } from './send-request.js';
 export type { SendOutcome, SendResult };
 
 /** Default time one call holds an idempotency claim before another call may take it over. */
