@@ -150,9 +150,12 @@ const profileDir = path.join(results, 'profiles');
 if (values.profile) rmSync(profileDir, { recursive: true, force: true });
 const [echo, echoReady] = await start('echo-server.ts', {}, ['--expose-gc']);
 const [sameWork, sameWorkReady] = await start('same-work-server.ts', { BENCH_DB: database }, ['--expose-gc']);
+// With --profile each server child writes its own profile (summarised apart at the end).
+const profiled = (name: string) =>
+  values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : [];
 const [server, serverReady] = await start('server-child.ts', { BENCH_DB: database }, [
   '--expose-gc',
-  ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ...profiled('auth-none'),
 ]);
 const [metricsServer, metricsReady] = await start(
   'server-child.ts',
@@ -161,6 +164,7 @@ const [metricsServer, metricsReady] = await start(
 );
 const [authServer, authReady] = await start('server-child.ts', { BENCH_DB: database, BENCH_AUTH: 'oauth' }, [
   '--expose-gc',
+  ...profiled('bearer'),
 ]);
 const compare =
   compareRoot === undefined
@@ -231,10 +235,14 @@ const mcpUrl = `${serverReady.url}/mcp`;
 const authUrl = `${authReady.url}/mcp`;
 const token = authReady.token;
 const ECHO = '(a) raw node:http echo';
-const SAME_WORK = '(s) same work by hand';
+const SAME_WORK = '(s) same work by hand: projects';
+const SAME_WORK_BIDS = '(s) same work by hand: bids';
+/** Each tool is compared with the same work of its own query shape; everything else with projects'. */
+const sameWorkOf = (name: string) => (name.includes('bids') ? SAME_WORK_BIDS : SAME_WORK);
 const targets: Target[] = [
   { name: ECHO, url: echoReady.url, child: echo, ...legacy(PROJECTS) },
   { name: SAME_WORK, url: sameWorkReady.url, child: sameWork, ...legacy(PROJECTS) },
+  { name: SAME_WORK_BIDS, url: sameWorkReady.url, child: sameWork, ...legacy(BIDS) },
   { name: '(b) projects.list 2025-11-25', url: mcpUrl, child: server, ...legacy(PROJECTS) },
   { name: '(b) projects.list 2026-07-28', url: mcpUrl, child: server, ...modern(PROJECTS) },
   {
@@ -298,7 +306,7 @@ const targets: Target[] = [
     values.only === undefined ||
     target.name.includes(values.only) ||
     target.name === ECHO ||
-    target.name === SAME_WORK,
+    target.name.startsWith('(s)'),
 );
 
 /** For a tools/list answer: how many tools name an MCP Apps view. */
@@ -343,6 +351,8 @@ const samples = new Map<string, Sample[]>(targets.map((target) => [target.name, 
 /** The server's RSS and heap after each round, once after the load and once after a full GC. */
 const memoryAfterRound: { rss: number; rssAfterGc: number; heapAfterGc: number }[] = [];
 
+const REFUSED = /"isError":true|"error":\{"code"/;
+
 async function load(target: Target, seconds: number): Promise<autocannon.Result> {
   return autocannon({
     url: target.url,
@@ -351,6 +361,9 @@ async function load(target: Target, seconds: number): Promise<autocannon.Result>
     body: target.body,
     connections,
     duration: seconds,
+    // A refusal answered with 200 (a JSON-RPC error, an `isError` result such as `rate_limited`)
+    // is not the work being measured: it is counted as an error, never as a request served.
+    verifyBody: (body) => typeof body === 'string' && !REFUSED.test(body),
   });
 }
 
@@ -367,7 +380,7 @@ for (let round = 1; round <= rounds; round += 1) {
       p50: result.latency.p50,
       p99: result.latency.p99,
       cpu: (cpuMicros(pid) - cpuBefore) / Math.max(result.requests.total, 1),
-      errors: result.errors + result.non2xx + result.timeouts,
+      errors: result.errors + result.non2xx + result.timeouts + result.mismatches,
       rss: rssMb(pid),
       rssAfterGc: await ask(target.child, true).then(() => rssMb(pid)),
     };
@@ -394,9 +407,7 @@ const median = (numbers: number[]) => {
 const medianOf = (name: string, field: 'rps' | 'cpu') =>
   median((samples.get(name) ?? []).map((s) => s[field]));
 const echoRps = medianOf(ECHO, 'rps');
-const sameWorkRps = medianOf(SAME_WORK, 'rps');
 const echoCpu = medianOf(ECHO, 'cpu');
-const sameWorkCpu = medianOf(SAME_WORK, 'cpu');
 console.log(
   `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), servers and load generator on one machine; load average ${os.loadavg()[0]?.toFixed(1)}`,
 );
@@ -408,11 +419,18 @@ for (const target of targets) {
   const list = samples.get(target.name)!;
   const rps = median(list.map((s) => s.rps));
   const cpu = median(list.map((s) => s.cpu));
+  const sameWorkRps = medianOf(sameWorkOf(target.name), 'rps');
+  const sameWorkCpu = medianOf(sameWorkOf(target.name), 'cpu');
   console.log(
     `| ${target.name} | ${rps.toFixed(0)} | ${(rps / echoRps).toFixed(3)} | ${(rps / sameWorkRps).toFixed(3)} | ${median(list.map((s) => s.p50))} | ${median(list.map((s) => s.p99))} | ${cpu.toFixed(0)} | ${(sameWorkCpu / cpu).toFixed(3)} | ${median(list.map((s) => s.rss)).toFixed(0)} | ${median(list.map((s) => s.rssAfterGc)).toFixed(0)} |`,
   );
 }
 console.log(`(echo: ${echoCpu.toFixed(0)} µs of server CPU per request)`);
+const failed = targets.filter((target) => samples.get(target.name)!.some((s) => s.errors > 0));
+if (failed.length > 0)
+  console.log(
+    `refused or failed answers under load (see the rounds above): ${failed.map((t) => t.name).join(', ')}`,
+  );
 const stats = await ask(server, true);
 const first = memoryAfterRound[0]!;
 const last = memoryAfterRound.at(-1)!;
@@ -431,7 +449,10 @@ await stop(server);
 await stop(authServer);
 await stop(metricsServer);
 if (compare !== undefined) await stop(compare[0]);
-if (values.profile) {
-  console.log('\nserver CPU profile, top self time:');
-  console.log(summariseProfile(profileDir));
-}
+if (values.profile)
+  for (const name of ['auth-none', 'bearer']) {
+    const served = targets.some((target) => target.child === (name === 'bearer' ? authServer : server));
+    if (!served) continue;
+    console.log(`\nserver CPU profile (${name}), top self time:`);
+    console.log(summariseProfile(path.join(profileDir, name)));
+  }

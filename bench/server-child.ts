@@ -39,6 +39,10 @@ const config = loadConfig({
     WORKONWARD_MCP_OAUTH_SIGNING_KEY: createHash('sha256').update('workonward-bench').digest('hex'),
     // Required in production with OAuth (sign-in codes); the benchmark signs nobody in.
     WORKONWARD_SMTP_URL: 'smtp://127.0.0.1:9',
+    // Far above the load, so every call is admitted and does the tool's work; each still pays the
+    // per-grant count (a read and a compare-and-set write), as every OAuth tools/call does. At the
+    // default (300 a minute) most calls of a round were `rate_limited` refusals, not tool calls.
+    WORKONWARD_MCP_GRANT_CALLS_PER_MINUTE: '1000000',
   }),
   WORKONWARD_MCP_TENANT: BENCH_TENANT,
   WORKONWARD_DATABASE_URL: `sqlite:${database}`,
