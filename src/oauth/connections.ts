@@ -95,16 +95,18 @@ export function connectionsRepository(db: Kysely<Database>) {
     /**
      * Records use at most once a minute per connection. `lastUsedAt` is what the caller already
      * read: within the minute there is nothing to write, so the hot path sends no statement.
+     * True when it wrote (the caller's copy of `last_used_at` is then `now`).
      */
-    async touch(grantId: string, now: Date, lastUsedAt: string | null) {
+    async touch(grantId: string, now: Date, lastUsedAt: string | null): Promise<boolean> {
       const cutoff = new Date(now.getTime() - 60_000).toISOString();
-      if (lastUsedAt !== null && lastUsedAt >= cutoff) return;
+      if (lastUsedAt !== null && lastUsedAt >= cutoff) return false;
       await db
         .updateTable('oauth_connections')
         .set({ last_used_at: now.toISOString() })
         .where('grant_id', '=', grantId)
         .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', cutoff)]))
         .execute();
+      return true;
     },
   };
 }

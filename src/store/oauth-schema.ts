@@ -80,4 +80,15 @@ export interface OAuthTables {
   sign_in_codes: SignInCodeRow;
   sign_in_mail: SignInMailRow;
   oauth_refresh_replays: RefreshReplayRow;
+  auth_epoch: AuthEpochRow;
+}
+
+/**
+ * One row (id 1): a counter that triggers bump whenever a verified access token could stop being
+ * valid (migration 0014); cached verifications are trusted only while it is unchanged.
+ */
+export interface AuthEpochRow {
+  id: number;
+  /** int8, read as a number (open-store's type override). */
+  value: number;
 }

@@ -12,6 +12,7 @@ import { rowLevelSecurity } from './0010-row-level-security.js';
 import { outboxTraceParent } from './0011-outbox-trace-parent.js';
 import { tenantKeys } from './0012-tenant-keys.js';
 import { signInMail } from './0013-sign-in-mail.js';
+import { authEpoch } from './0014-auth-epoch.js';
 
 /** Every migration, in order. Explicit, never globbed; names are permanent once released. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -28,4 +29,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0011-outbox-trace-parent': outboxTraceParent,
   '0012-tenant-keys': tenantKeys,
   '0013-sign-in-mail': signInMail,
+  '0014-auth-epoch': authEpoch,
 };
