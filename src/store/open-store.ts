@@ -17,6 +17,7 @@ import type { OwnerWork } from './owner-work.js';
 import { RuntimeRoleScope } from './runtime-role.js';
 import { grantRuntimeRole } from './runtime-role-grants.js';
 import type { Database } from './schema.js';
+import { relaxCounterWrites } from './relaxed-counters.js';
 import { withStatementCache } from './statement-cache.js';
 
 /** The role tenant work runs as on PostgreSQL unless WORKONWARD_DATABASE_RUNTIME_ROLE names another. */
@@ -79,11 +80,14 @@ function openSqlite(file: string, log: KyselyLog, checkStatement?: (sql: string)
   connection.pragma('journal_mode = WAL');
   // FULL: a send acknowledged to a client is in the outbox even after a power loss, not only
   // after a process crash (NORMAL under WAL). Still thousands of commits per second here.
+  // Rate-limit counter writes made on their own are the one exception (relaxed-counters.ts).
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(connection, 256, checkStatement) }),
+    dialect: new SqliteDialect({
+      database: withStatementCache(connection, 256, checkStatement, relaxCounterWrites(connection)),
+    }),
     ...log,
   });
   return assemble(db, { name: 'sqlite', skipLocked: false, rowLevelSecurity: false }, NO_ROLES);

@@ -1,5 +1,5 @@
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from 'kysely';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /**
  * Kysely's SQLite driver prepares every query anew (`db.prepare(sql)` per execution), which was
@@ -12,15 +12,17 @@ export function withStatementCache(
   limit = 256,
   /** Told every SQL text before it is first prepared (tests: the tenant statement guard). */
   check?: (sql: string) => void,
+  /** Wraps a freshly prepared statement (relaxed-counters.ts); kept wrapped in the cache. */
+  wrap: (sql: string, statement: Statement) => SqliteStatement = (_, statement) => statement,
 ): SqliteDatabase {
-  const statements = new Map<string, Statement>();
+  const statements = new Map<string, SqliteStatement>();
   return {
     close: () => connection.close(),
     prepare(sql: string) {
       let statement = statements.get(sql);
       if (statement === undefined) {
         check?.(sql);
-        statement = connection.prepare(sql);
+        statement = wrap(sql, connection.prepare(sql));
         if (statements.size >= limit) statements.delete(statements.keys().next().value as string);
         statements.set(sql, statement);
       }
