@@ -5,7 +5,23 @@ import { promptsFor, templatesFor } from './surface-lists.js';
 import { CACHE_HINTS, CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
 
 const SERVER_INFO_KEY = 'io.modelcontextprotocol/serverInfo';
-type ListMethod = 'tools/list' | 'prompts/list' | 'resources/templates/list' | 'server/discover';
+export type ListMethod = 'tools/list' | 'prompts/list' | 'resources/templates/list' | 'server/discover';
+export const LIST_METHODS: ReadonlySet<string> = new Set<ListMethod>([
+  'tools/list',
+  'prompts/list',
+  'resources/templates/list',
+  'server/discover',
+]);
+
+/**
+ * A whole HTTP answer but for the request id: the body is `head`, the id as JSON, `tail` —
+ * framed for its era (one SSE frame for 2025-era requests, JSON for 2026-07-28), so a list of
+ * ~55 KB is written from the same bytes every time, never re-serialised or re-encoded.
+ */
+export interface FramedAnswer {
+  readonly head: Buffer;
+  readonly tail: Buffer;
+}
 
 /**
  * The answers that depend only on the era and the grant's scopes — `tools/list`, `prompts/list`,
@@ -17,6 +33,9 @@ type ListMethod = 'tools/list' | 'prompts/list' | 'resources/templates/list' | '
  */
 export class ListAnswers {
   private readonly serialised = new Map<string, string>();
+  private readonly framedAnswers = new Map<string, FramedAnswer>();
+  /** A grant's scope list → its key (cached principals keep one array, so this is one lookup). */
+  private readonly scopeKeys = new WeakMap<readonly Scope[], string>();
   private readonly info: ReturnType<typeof serverInfo>;
 
   constructor(
@@ -28,15 +47,40 @@ export class ListAnswers {
 
   /** The result JSON (the value of `result`, without the JSON-RPC envelope). */
   resultJson(method: ListMethod, era: Era, scopes: readonly Scope[], views: boolean): string {
-    // Only tools/list differs with views; the other lists keep one entry per scope set.
-    const linked = method === 'tools/list' && views;
-    const key = `${method}|${era}|${linked ? 'views' : 'text'}|${[...scopes].sort().join(' ')}`;
+    const key = this.keyOf(method, era, scopes, views);
     let json = this.serialised.get(key);
     if (json === undefined) {
-      json = JSON.stringify(this.stamp(method, era, this.build(method, scopes, linked)));
+      json = JSON.stringify(
+        this.stamp(method, era, this.build(method, scopes, method === 'tools/list' && views)),
+      );
       this.serialised.set(key, json);
     }
     return json;
+  }
+
+  /** The answer's bytes around its id (see FramedAnswer), built once per list key. */
+  framed(method: ListMethod, era: Era, scopes: readonly Scope[], views: boolean): FramedAnswer {
+    const key = this.keyOf(method, era, scopes, views);
+    let framed = this.framedAnswers.get(key);
+    if (framed === undefined) {
+      const json = `{"result":${this.resultJson(method, era, scopes, views)},"jsonrpc":"2.0","id":`;
+      framed =
+        era === 'legacy'
+          ? { head: Buffer.from(`event: message\ndata: ${json}`), tail: Buffer.from('}\n\n') }
+          : { head: Buffer.from(json), tail: Buffer.from('}') };
+      this.framedAnswers.set(key, framed);
+    }
+    return framed;
+  }
+
+  /** Only tools/list differs with views; the other lists keep one entry per scope set. */
+  private keyOf(method: ListMethod, era: Era, scopes: readonly Scope[], views: boolean): string {
+    let scopeKey = this.scopeKeys.get(scopes);
+    if (scopeKey === undefined) {
+      scopeKey = [...scopes].sort().join(' ');
+      this.scopeKeys.set(scopes, scopeKey);
+    }
+    return `${method}|${era}|${method === 'tools/list' && views ? 'views' : 'text'}|${scopeKey}`;
   }
 
   /** 2026-07-28 results carry resultType, their cache hints and serverInfo (B26, C26). */

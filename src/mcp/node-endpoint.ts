@@ -4,6 +4,7 @@ import type { Tracing } from '../observability/tracing.js';
 import type { Authenticate, ScopeChallenge } from './authenticate.js';
 import type { CoreDispatch } from './core-dispatch.js';
 import { type FastRequest, fastEnvelope } from './fast-envelope.js';
+import { type FramedAnswer, LIST_METHODS, type ListMethod } from './list-answers.js';
 import { principalOf } from './principal-of.js';
 
 export interface CoreEndpointOptions {
@@ -171,7 +172,15 @@ export function coreEndpoint(options: CoreEndpointOptions) {
       observe(path, fast, 202, started);
       return true;
     }
-    const work = dispatch.plan(fast, principalOf({ http: { authInfo: auth.authInfo } }, undefined));
+    const principal = principalOf({ http: { authInfo: auth.authInfo } }, undefined);
+    // Lists go out as their pre-framed bytes; with tracing on they take the traced path below.
+    if (!tracing.enabled && LIST_METHODS.has(fast.method)) {
+      const framed = dispatch.lists.framed(fast.method as ListMethod, fast.era, principal.scopes, fast.views);
+      writeFramed(response, fast.era === 'legacy' ? SSE_HEADERS : JSON_HEADERS, framed, fast.id);
+      observe(path, fast, 200, started);
+      return true;
+    }
+    const work = dispatch.plan(fast, principal);
     if (work === undefined) return false;
     const result = tracing.enabled ? await traced(fast, work) : await work();
     const json = `{"result":${result},"jsonrpc":"2.0","id":${JSON.stringify(fast.id)}}`;
@@ -237,4 +246,23 @@ function write(
 ): void {
   response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
   response.end(body);
+}
+
+/** A pre-framed answer: its bytes as built once, the id between them, one corked write. */
+function writeFramed(
+  response: ServerResponse,
+  headers: Record<string, string>,
+  framed: FramedAnswer,
+  id: string | number,
+): void {
+  const idBytes = Buffer.from(JSON.stringify(id));
+  response.writeHead(200, {
+    ...headers,
+    'content-length': framed.head.length + idBytes.length + framed.tail.length,
+  });
+  response.cork();
+  response.write(framed.head);
+  response.write(idBytes);
+  response.end(framed.tail);
+  response.uncork();
 }
