@@ -1,11 +1,15 @@
 import type { Scope } from '../domain/scopes.js';
 import type { McpSurface } from './build-server.js';
 import type { Era } from './fast-envelope.js';
+import { type GzipHead, gzipHead } from './gzip-splice.js';
 import { promptsFor, templatesFor } from './surface-lists.js';
 import { CACHE_HINTS, CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
 
 const SERVER_INFO_KEY = 'io.modelcontextprotocol/serverInfo';
 export type ListMethod = 'tools/list' | 'prompts/list' | 'resources/templates/list' | 'server/discover';
+/** Below this, gzip saves too little to be worth a second encoding (its framing is ~30 bytes). */
+const GZIP_FROM = 2048;
+
 export const LIST_METHODS: ReadonlySet<string> = new Set<ListMethod>([
   'tools/list',
   'prompts/list',
@@ -21,6 +25,11 @@ export const LIST_METHODS: ReadonlySet<string> = new Set<ListMethod>([
 export interface FramedAnswer {
   readonly head: Buffer;
   readonly tail: Buffer;
+  /**
+   * `head` gzip-compressed once, for clients that accept gzip (see gzip-splice.ts); absent for
+   * answers too small to gain from it (`server/discover`, short lists).
+   */
+  readonly gzip: GzipHead | undefined;
 }
 
 /**
@@ -64,10 +73,12 @@ export class ListAnswers {
     let framed = this.framedAnswers.get(key);
     if (framed === undefined) {
       const json = `{"result":${this.resultJson(method, era, scopes, views)},"jsonrpc":"2.0","id":`;
-      framed =
-        era === 'legacy'
-          ? { head: Buffer.from(`event: message\ndata: ${json}`), tail: Buffer.from('}\n\n') }
-          : { head: Buffer.from(json), tail: Buffer.from('}') };
+      const head = Buffer.from(era === 'legacy' ? `event: message\ndata: ${json}` : json);
+      framed = {
+        head,
+        tail: Buffer.from(era === 'legacy' ? '}\n\n' : '}'),
+        gzip: head.length >= GZIP_FROM ? gzipHead(head) : undefined,
+      };
       this.framedAnswers.set(key, framed);
     }
     return framed;

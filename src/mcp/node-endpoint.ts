@@ -4,6 +4,7 @@ import type { Tracing } from '../observability/tracing.js';
 import type { Authenticate, ScopeChallenge } from './authenticate.js';
 import type { CoreDispatch } from './core-dispatch.js';
 import { type FastRequest, fastEnvelope } from './fast-envelope.js';
+import { acceptsGzip, gzipRest } from './gzip-splice.js';
 import { type FramedAnswer, LIST_METHODS, type ListMethod } from './list-answers.js';
 import { principalOf } from './principal-of.js';
 
@@ -176,7 +177,7 @@ export function coreEndpoint(options: CoreEndpointOptions) {
     // Lists go out as their pre-framed bytes; with tracing on they take the traced path below.
     if (!tracing.enabled && LIST_METHODS.has(fast.method)) {
       const framed = dispatch.lists.framed(fast.method as ListMethod, fast.era, principal.scopes, fast.views);
-      writeFramed(response, fast.era === 'legacy' ? SSE_HEADERS : JSON_HEADERS, framed, fast.id);
+      writeFramed(request, response, fast.era === 'legacy' ? SSE_HEADERS : JSON_HEADERS, framed, fast.id);
       observe(path, fast, 200, started);
       return true;
     }
@@ -248,21 +249,37 @@ function write(
   response.end(body);
 }
 
-/** A pre-framed answer: its bytes as built once, the id between them, one corked write. */
+/**
+ * A pre-framed answer: its bytes as built once and the id between them, in one corked write;
+ * gzip-compressed (the compression done once, see gzip-splice.ts) when the client accepts it.
+ */
 function writeFramed(
+  request: IncomingMessage,
   response: ServerResponse,
   headers: Record<string, string>,
   framed: FramedAnswer,
   id: string | number,
 ): void {
   const idBytes = Buffer.from(JSON.stringify(id));
+  response.cork();
+  if (framed.gzip !== undefined && acceptsGzip(request.headers['accept-encoding'])) {
+    const rest = gzipRest(framed.gzip, Buffer.concat([idBytes, framed.tail]));
+    response.writeHead(200, {
+      ...headers,
+      'content-encoding': 'gzip',
+      vary: 'accept-encoding',
+      'content-length': framed.gzip.prefix.length + rest.length,
+    });
+    response.write(framed.gzip.prefix);
+    response.end(rest);
+    return;
+  }
   response.writeHead(200, {
     ...headers,
+    vary: 'accept-encoding',
     'content-length': framed.head.length + idBytes.length + framed.tail.length,
   });
-  response.cork();
   response.write(framed.head);
   response.write(idBytes);
   response.end(framed.tail);
-  response.uncork();
 }
