@@ -173,6 +173,8 @@ const compare =
 
 // ---- the requests
 const ACCEPT = 'application/json, text/event-stream';
+// What fetch (undici) and the MCP SDK clients send; only pre-built lists are compressed by it.
+const ACCEPT_ENCODING = 'gzip, deflate, br';
 const META = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
   'io.modelcontextprotocol/clientCapabilities': {},
@@ -198,6 +200,7 @@ const legacy = (params: { name: string }, token?: string) => ({
   headers: {
     'content-type': 'application/json',
     accept: ACCEPT,
+    'accept-encoding': ACCEPT_ENCODING,
     'mcp-protocol-version': '2025-11-25',
     ...bearer(token),
   },
@@ -211,6 +214,7 @@ const modern = (params: { name: string }, token?: string, meta: Record<string, u
   headers: {
     'content-type': 'application/json',
     accept: ACCEPT,
+    'accept-encoding': ACCEPT_ENCODING,
     'mcp-protocol-version': '2026-07-28',
     'mcp-method': params === LIST ? 'tools/list' : 'tools/call',
     ...(params === LIST ? {} : { 'mcp-name': params.name }),
@@ -332,7 +336,7 @@ for (const target of targets) {
   )?.length;
   const verdict = parsed.error !== undefined || parsed.result?.isError === true ? 'ERROR' : 'ok';
   console.log(
-    `${target.name.padEnd(34)} HTTP ${response.status} ${response.headers.get('content-type')} ${Buffer.byteLength(text)} B, ${verdict}${items === undefined ? '' : `, ${items} items`}${linkedViews(parsed.result)}`,
+    `${target.name.padEnd(34)} HTTP ${response.status} ${response.headers.get('content-type')} ${Buffer.byteLength(text)} B (${response.headers.get('content-length') ?? '?'} B on the wire${response.headers.has('content-encoding') ? `, ${response.headers.get('content-encoding')}` : ''}), ${verdict}${items === undefined ? '' : `, ${items} items`}${linkedViews(parsed.result)}`,
   );
   if (verdict !== 'ok') throw new Error(`${target.name} answered ${text.slice(0, 400)}`);
 }
