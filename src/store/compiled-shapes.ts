@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 
 const SLOT = '\u0000slot:';
 
@@ -27,6 +27,16 @@ export class CompiledShapes {
     build: () => Compilable<Row>,
     values: Readonly<Record<string, unknown>>,
   ): Promise<Row[]> {
+    return this.executeResult(db, shape, build, values).then((result) => result.rows);
+  }
+
+  /** As `execute`, with the whole result (`numAffectedRows` of a write). */
+  executeResult<DB, Row>(
+    db: Kysely<DB>,
+    shape: string,
+    build: () => Compilable<Row>,
+    values: Readonly<Record<string, unknown>>,
+  ): Promise<QueryResult<Row>> {
     let shapes = this.compiled.get(db);
     if (shapes === undefined) {
       shapes = new Map();
@@ -43,6 +53,6 @@ export class CompiledShapes {
       if (!(name in values)) throw new Error(`compiled query ${shape}: no value for slot ${name}`);
       return values[name];
     });
-    return db.executeQuery<Row>({ ...query, parameters }).then((result) => result.rows);
+    return db.executeQuery<Row>({ ...query, parameters });
   }
 }

@@ -1,5 +1,6 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Slice } from '../lib/sliding-window.js';
+import { CompiledShapes, slot } from './compiled-shapes.js';
 import type { Database } from './schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -15,15 +16,21 @@ const stored = (row: { slices: string; version: number } | undefined): StoredWin
     ? { slices: [], version: 0 }
     : { slices: JSON.parse(row.slices) as Slice[], version: row.version };
 
+/**
+ * The two statements of every uncontended take, compiled once per executor (they ran on every
+ * OAuth `tools/call`, and building a Kysely query costs more than running this one).
+ */
+const shapes = new CompiledShapes();
+
 /** A key's window as it is now, without locking anything. */
 export async function readWindow(db: Executor, key: string): Promise<StoredWindow> {
-  return stored(
-    await db
-      .selectFrom('rate_limit_windows')
-      .select(['slices', 'version'])
-      .where('key', '=', key)
-      .executeTakeFirst(),
+  const rows = await shapes.execute<Database, { slices: string; version: number }>(
+    db,
+    'read',
+    () => db.selectFrom('rate_limit_windows').select(['slices', 'version']).where('key', '=', slot('key')),
+    { key },
   );
+  return stored(rows[0]);
 }
 
 /**
@@ -38,22 +45,41 @@ export async function compareAndSetWindow(
   slices: readonly Slice[],
   expiresAt: number,
 ): Promise<boolean> {
-  const values = { slices: JSON.stringify(slices), version: seen + 1, expires_at: expiresAt };
+  const values = { key, seen, slices: JSON.stringify(slices), version: seen + 1, expiresAt };
   if (seen === 0) {
-    const inserted = await db
-      .insertInto('rate_limit_windows')
-      .values({ key, ...values })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .executeTakeFirst();
-    return inserted.numInsertedOrUpdatedRows === 1n;
+    const inserted = await shapes.executeResult<Database, unknown>(
+      db,
+      'insert',
+      () =>
+        db
+          .insertInto('rate_limit_windows')
+          .values({
+            key: slot('key'),
+            slices: slot('slices'),
+            version: slot<number>('version'),
+            expires_at: slot<number>('expiresAt'),
+          })
+          .onConflict((oc) => oc.column('key').doNothing()),
+      values,
+    );
+    return inserted.numAffectedRows === 1n;
   }
-  const updated = await db
-    .updateTable('rate_limit_windows')
-    .set(values)
-    .where('key', '=', key)
-    .where('version', '=', seen)
-    .executeTakeFirst();
-  return updated.numUpdatedRows === 1n;
+  const updated = await shapes.executeResult<Database, unknown>(
+    db,
+    'update',
+    () =>
+      db
+        .updateTable('rate_limit_windows')
+        .set({
+          slices: slot('slices'),
+          version: slot<number>('version'),
+          expires_at: slot<number>('expiresAt'),
+        })
+        .where('key', '=', slot('key'))
+        .where('version', '=', slot<number>('seen')),
+    values,
+  );
+  return updated.numAffectedRows === 1n;
 }
 
 /**
