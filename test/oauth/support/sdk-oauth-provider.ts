@@ -35,9 +35,9 @@ export async function startCallbackServer() {
 /** The official SDK client's OAuth hooks, kept in memory like a native client would keep them on disk. */
 export class MemoryOAuthProvider implements OAuthClientProvider {
   authorizationUrl: URL | undefined;
-  private savedTokens: Tokens;
-  private savedClient: ClientInfo;
-  private verifier = '';
+  protected savedTokens: Tokens;
+  protected savedClient: ClientInfo;
+  protected verifier = '';
 
   constructor(
     private readonly redirect: string,

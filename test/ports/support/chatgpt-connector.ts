@@ -1,8 +1,6 @@
-import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/client';
+import type { OAuthDiscoveryState } from '@modelcontextprotocol/client';
+import { MemoryOAuthProvider } from '../../oauth/support/sdk-oauth-provider.js';
 import { formField, type UserAgent } from '../../oauth/support/user-agent.js';
-
-type Tokens = Awaited<ReturnType<OAuthClientProvider['tokens']>>;
-type ClientInfo = Awaited<ReturnType<OAuthClientProvider['clientInformation']>>;
 
 /** Where ChatGPT's connector platform receives the authorization code. */
 export const CHATGPT_REDIRECT = 'https://chatgpt.com/connector_platform_oauth_redirect';
@@ -13,55 +11,21 @@ export const CHATGPT_REDIRECT = 'https://chatgpt.com/connector_platform_oauth_re
  * recovery hook — an `invalid_client` makes it drop the registration and register again, as
  * ChatGPT does after a server forgot it. `registrations` counts the client ids it was given.
  */
-export class ChatGptConnector implements OAuthClientProvider {
-  authorizationUrl: URL | undefined;
+export class ChatGptConnector extends MemoryOAuthProvider {
   registrations = 0;
-  private savedTokens: Tokens;
-  private savedClient: ClientInfo;
-  private verifier = '';
   private discovery: OAuthDiscoveryState | undefined;
 
-  get redirectUrl() {
-    return CHATGPT_REDIRECT;
+  constructor() {
+    super(CHATGPT_REDIRECT, 'ChatGPT');
   }
 
-  get clientMetadata() {
-    return {
-      client_name: 'ChatGPT',
-      redirect_uris: [CHATGPT_REDIRECT],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_post',
-    };
+  override get clientMetadata() {
+    return { ...super.clientMetadata, token_endpoint_auth_method: 'client_secret_post' };
   }
 
-  clientInformation() {
-    return this.savedClient;
-  }
-
-  saveClientInformation(info: NonNullable<ClientInfo>) {
+  override saveClientInformation(info: Parameters<MemoryOAuthProvider['saveClientInformation']>[0]) {
     if (info.client_id !== this.savedClient?.client_id) this.registrations += 1;
-    this.savedClient = info;
-  }
-
-  tokens() {
-    return this.savedTokens;
-  }
-
-  saveTokens(tokens: NonNullable<Tokens>) {
-    this.savedTokens = tokens;
-  }
-
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-
-  codeVerifier() {
-    return this.verifier;
+    super.saveClientInformation(info);
   }
 
   saveDiscoveryState(state: OAuthDiscoveryState) {
