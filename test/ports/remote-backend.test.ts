@@ -5,6 +5,8 @@ import { loadConfig } from '../../src/config/load.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../src/domain/api-keys/api-keys.js';
 import { listAudit } from '../../src/domain/audit/audit-log.js';
 import { checkBackend } from '../../src/ports/remote/check-backend.js';
+import { READY_CACHE_MS } from '../../src/ports/remote/remote-backend.js';
+import { ManualClock } from '../support/clock.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { startToolServer, type ToolServer } from '../support/tool-server.js';
@@ -179,10 +181,12 @@ describe('a front over a live backend', () => {
 
 describe('a backend that fails', () => {
   it('stopped: tools answer unavailable with a retry hint, /readyz says the backend is unreachable', async () => {
-    const server = await startToolServer({ backend: 'remote', env: ALLOW });
+    const clock = new ManualClock();
+    const server = await startToolServer({ backend: 'remote', env: ALLOW, clock });
     cleanups.push(() => server.front!.stop());
     const client = await connect(server.url);
     expect((await call(client, 'projects.list', {})).isError).toBeFalsy();
+    expect((await readyz(server.url)).status).toBe(200);
     await server.backend.stop();
     const result = await call(client, 'send_email', {
       to: ['person@gitdate.ink'],
@@ -193,16 +197,19 @@ describe('a backend that fails', () => {
     expect(result.isError).toBe(true);
     expect(text(result)).toMatch(/backend at http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\)/);
     expect(text(result)).toMatch(/Hint: .*SAME idempotency_key/);
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await readyz(server.url)).status).toBe(200); // the cached answer: probes are paced
+    clock.advance(READY_CACHE_MS + 1);
     const ready = await readyz(server.url);
     expect(ready.status).toBe(503);
     expect(ready.body.reason).toMatch(/^backend: .*unreachable \(ECONNREFUSED\)/);
   });
 
   it('refusing the key (revoked): a tool error naming WORKONWARD_API_KEY, and /readyz says so', async () => {
-    const server = await startToolServer({ backend: 'remote', env: ALLOW });
+    const clock = new ManualClock();
+    const server = await startToolServer({ backend: 'remote', env: ALLOW, clock });
     cleanups.push(() => server.stop());
     const client = await connect(server.url);
+    expect((await readyz(server.url)).status).toBe(200);
     const [key] = await listApiKeys(server.runtime.store.db, 'summit-ridge');
     await revokeApiKey(server.runtime.store.db, server.runtime.clock, key!.id, { label: 'test' });
     const result = await call(client, 'projects.list', {});
@@ -210,7 +217,7 @@ describe('a backend that fails', () => {
     expect(text(result)).toMatch(
       /refused this server's API key \(WORKONWARD_API_KEY\)[\s\S]*Hint: .*retrying will not help/,
     );
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    clock.advance(READY_CACHE_MS + 1);
     const ready = await readyz(server.url);
     expect(ready.status).toBe(503);
     expect(ready.body.reason).toMatch(/WORKONWARD_API_KEY/);

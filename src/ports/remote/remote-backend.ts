@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { scopedCrm } from '../../domain/crm/scoped-crm.js';
 import type { MailPolicy } from '../../domain/mail/policy.js';
-import type { Clock } from '../../lib/clock.js';
+import { epochMs, type Clock } from '../../lib/clock.js';
 import type { Database } from '../../store/schema.js';
 import type { AccountPort } from '../account-port.js';
 import type { Backend } from '../ports.js';
@@ -23,7 +23,7 @@ export interface RemoteBackendDeps {
 }
 
 /** How long one readiness answer is reused: a balancer polling `/readyz` must not flood the backend. */
-const READY_CACHE_MS = 2000;
+export const READY_CACHE_MS = 2000;
 
 export interface RemoteBackend extends Backend {
   readonly kind: 'remote';
@@ -61,9 +61,10 @@ export function remoteBackend(deps: RemoteBackendDeps): RemoteBackend {
       return tenantScoped(ports, principal, deps.asTenant);
     },
     ready() {
-      // Monotonic time, not the injected clock: this paces probes, it dates nothing.
-      const now = performance.now();
-      if (checked === undefined || now - checked.at > READY_CACHE_MS)
+      // The injected clock, so a test moves past the cache instead of sleeping; a clock set
+      // back (NTP) makes the answer stale rather than cached until the clock catches up.
+      const now = epochMs(deps.clock);
+      if (checked === undefined || now - checked.at > READY_CACHE_MS || now < checked.at)
         checked = {
           at: now,
           outcome: remoteAccount(probe)
