@@ -344,7 +344,7 @@ export const variables = {
   WORKONWARD_MCP_BEHIND_PROXY: {
     schema: flag.default(false),
     description:
-      'When `1`, trust `X-Forwarded-For` and `X-Forwarded-Proto` for the client IP and scheme. The issuer and resource URLs always come from configuration.',
+      'When `1`, trust `X-Forwarded-For` and `X-Forwarded-Proto` for the client IP and scheme. The issuer and resource URLs always come from configuration. `npx workonward-mcp doctor` checks it against what the server sees through the issuer (`GET /healthz/forwarded`).',
     fix: 'Use `1` or `0`.',
   },
   WORKONWARD_SMTP_URL: {

@@ -10,6 +10,7 @@ import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 import type { ApiRequest, ApiResponse } from '../api/api-handler.js';
 import { DomainError } from '../domain/errors.js';
 import type { Backend } from '../ports/ports.js';
+import { FORWARDED_VIEW_PATH, forwardedView } from '../lib/forwarded-view.js';
 import { mountApi } from './api-route.js';
 import { readJsonBody } from './json-body.js';
 import { mountMetrics } from './metrics-routes.js';
@@ -60,6 +61,9 @@ export function createApp(deps: AppDependencies): Hono {
   );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get(FORWARDED_VIEW_PATH, (c) =>
+    c.json(forwardedView(c.req.raw.headers, config.http.behindProxy), 200, { 'Cache-Control': 'no-store' }),
+  );
   app.get('/readyz', async (c) => {
     if (deps.readiness?.draining === true)
       return c.json({ status: 'draining', reason: 'shutting down' }, 503, { 'Retry-After': '5' });

@@ -2,6 +2,7 @@ import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context, Hono } from 'hono';
 import type { Provider } from 'oidc-provider';
+import { lastForwarded } from '../lib/forwarded-view.js';
 import { MCP_RESOURCE_PATHS, protectedResourceMetadata } from './resources.js';
 
 const METADATA_CORS = {
@@ -22,11 +23,7 @@ export function clientIp(c: Context, behindProxy: boolean): string {
   const { incoming } = nodeBindings(c);
   const socketIp = incoming.socket.remoteAddress ?? '';
   if (!behindProxy) return socketIp;
-  const forwarded = String(incoming.headers['x-forwarded-for'] ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return forwarded.at(-1) ?? socketIp;
+  return lastForwarded(incoming.headers['x-forwarded-for']) ?? socketIp;
 }
 
 /**

@@ -5,12 +5,12 @@ import {
   dryRunCheck,
   issuerCheck,
   nodeCheck,
-  proxyCheck,
   toolsCheck,
 } from '../../src/cli/doctor/config-checks.js';
 import type { DoctorCheck, DoctorContext } from '../../src/cli/doctor/doctor-check.js';
 import { mcpChallengeCheck, metadataCheck } from '../../src/cli/doctor/http-checks.js';
 import { smtpCheck } from '../../src/cli/doctor/mail-checks.js';
+import { proxyCheck } from '../../src/cli/doctor/proxy-check.js';
 import { backendCheck } from '../../src/cli/doctor/backend-check.js';
 import { outboxCheck, signInCheck } from '../../src/cli/doctor/store-checks.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -96,14 +96,17 @@ describe('doctor checks, each passing and failing', () => {
     });
   });
 
-  it('proxy: an https issuer behind the proxy passes; without WORKONWARD_MCP_BEHIND_PROXY it fails', async () => {
-    expect((await run(proxyCheck)).status).toBe('pass');
-    expect(await run(proxyCheck, { config: production({ WORKONWARD_MCP_BEHIND_PROXY: '0' }) })).toMatchObject(
-      {
-        status: 'fail',
-        fix: expect.stringContaining('WORKONWARD_MCP_BEHIND_PROXY=1'),
-      },
-    );
+  it('proxy, with no deployment answering: judged from the configuration (an https issuer needs WORKONWARD_MCP_BEHIND_PROXY=1)', async () => {
+    // What the running server sees through a real proxy: test/cli/doctor-proxy.test.ts.
+    expect(await run(proxyCheck, { url: closedUrl })).toMatchObject({
+      status: 'pass',
+      detail: expect.stringContaining("judged from this shell's configuration only"),
+    });
+    const off = production({ WORKONWARD_MCP_BEHIND_PROXY: '0' });
+    expect(await run(proxyCheck, { url: closedUrl, config: off })).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('WORKONWARD_MCP_BEHIND_PROXY=1'),
+    });
   });
 
   it('metadata: both AS documents and the PRM name the issuer; another issuer or no server fails', async () => {

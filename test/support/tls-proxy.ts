@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,16 +20,29 @@ export interface TlsProxy {
 /**
  * Debian's HAProxy running deploy/haproxy-tls.cfg: TLS with a throwaway certificate for
  * localhost, terminated in front of `upstream` (host:port), as production does in front of a
- * server with WORKONWARD_MCP_BEHIND_PROXY=1.
+ * server with WORKONWARD_MCP_BEHIND_PROXY=1. `edit` changes the file's text first, to run a
+ * proxy misconfigured in one known way.
  */
-export async function startTlsProxy(options: { port: number; upstream: string }): Promise<TlsProxy> {
+export async function startTlsProxy(options: {
+  port: number;
+  upstream: string;
+  edit?: (config: string) => string;
+}): Promise<TlsProxy> {
   const dir = mkdtempSync(path.join(tmpdir(), 'wk-tls-'));
   const { key, cert } = selfSignedCertificate();
   const pem = path.join(dir, 'site.pem');
   const caFile = path.join(dir, 'ca.pem');
   writeFileSync(pem, `${cert}${key}`, { mode: 0o600 });
   writeFileSync(caFile, cert);
-  const child: ChildProcess = spawn('haproxy', ['-f', CONFIG, '-db'], {
+  let config = CONFIG;
+  if (options.edit !== undefined) {
+    config = path.join(dir, 'haproxy.cfg');
+    const text = readFileSync(CONFIG, 'utf8');
+    const edited = options.edit(text);
+    if (edited === text) throw new Error('the edit changed nothing in deploy/haproxy-tls.cfg');
+    writeFileSync(config, edited);
+  }
+  const child: ChildProcess = spawn('haproxy', ['-f', config, '-db'], {
     env: {
       PATH: process.env.PATH ?? '/usr/sbin:/usr/bin',
       HAPROXY_BIND: `127.0.0.1:${options.port}`,

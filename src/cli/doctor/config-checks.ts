@@ -52,37 +52,6 @@ export const issuerCheck: DoctorCheck = {
   },
 };
 
-/** TLS ends before this server (it never speaks TLS), so an https issuer means a proxy in front. */
-export const proxyCheck: DoctorCheck = {
-  id: 'proxy',
-  run: ({ config }) => {
-    const https = config.oauth.issuer.startsWith('https:');
-    if (https && !config.http.behindProxy && !isLoopbackHost(new URL(config.oauth.issuer).hostname))
-      return Promise.resolve(
-        problem(
-          'proxy',
-          'fail',
-          'the issuer is https but WORKONWARD_MCP_BEHIND_PROXY is off: this server speaks plain HTTP, so a TLS proxy is in front and every client looks like the proxy (one shared rate limit)',
-          SYMPTOMS.oauth,
-          'set WORKONWARD_MCP_BEHIND_PROXY=1 (and let the proxy set X-Forwarded-For)',
-        ),
-      );
-    if (!https && config.http.behindProxy)
-      return Promise.resolve(
-        problem(
-          'proxy',
-          'warn',
-          'WORKONWARD_MCP_BEHIND_PROXY=1 with a plain-http issuer: forwarded headers are trusted from whatever connects',
-          SYMPTOMS.oauth,
-          'unset WORKONWARD_MCP_BEHIND_PROXY unless a proxy you run is the only way in',
-        ),
-      );
-    return Promise.resolve(
-      pass('proxy', config.http.behindProxy ? 'behind a TLS proxy (forwarded headers trusted)' : 'no proxy'),
-    );
-  },
-};
-
 /** The recipient allowlist is set and compiles (unset refuses every send). */
 export const allowlistCheck: DoctorCheck = {
   id: 'allowlist',

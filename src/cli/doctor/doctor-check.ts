@@ -12,6 +12,8 @@ export interface CheckResult {
   /** The PING8 guide's Troubleshooting symptom this explains (on warn and fail). */
   readonly symptom?: string;
   readonly fix?: string;
+  /** What the deployment answered when that is worth keeping (`proxy`: its `/healthz/forwarded`). */
+  readonly observed?: object;
 }
 
 /** What every check may read: the configuration, the deployment's public URL, its store. */

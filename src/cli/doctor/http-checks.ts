@@ -1,6 +1,7 @@
 import { type DoctorCheck, type DoctorContext, SYMPTOMS, pass, problem } from './doctor-check.js';
 
-async function get(context: DoctorContext, path: string, init: RequestInit = {}) {
+/** A request to the deployment at `context.url`: its response, or why there is none, in one line. */
+export async function askDeployment(context: DoctorContext, path: string, init: RequestInit = {}) {
   try {
     const response = await fetch(new URL(path, context.url), {
       ...init,
@@ -27,7 +28,7 @@ export const metadataCheck: DoctorCheck = {
     const issuer = context.config.oauth.issuer;
     const wrong: string[] = [];
     for (const path of METADATA) {
-      const { response, error } = await get(context, path);
+      const { response, error } = await askDeployment(context, path);
       if (response === undefined) {
         wrong.push(error ?? path);
         continue;
@@ -58,7 +59,7 @@ export const metadataCheck: DoctorCheck = {
 export const mcpChallengeCheck: DoctorCheck = {
   id: 'mcp-401',
   async run(context) {
-    const { response, error } = await get(context, '/mcp', {
+    const { response, error } = await askDeployment(context, '/mcp', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),

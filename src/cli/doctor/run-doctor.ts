@@ -1,15 +1,9 @@
-import {
-  allowlistCheck,
-  dryRunCheck,
-  issuerCheck,
-  nodeCheck,
-  proxyCheck,
-  toolsCheck,
-} from './config-checks.js';
+import { allowlistCheck, dryRunCheck, issuerCheck, nodeCheck, toolsCheck } from './config-checks.js';
 import { backendCheck } from './backend-check.js';
 import type { CheckResult, DoctorCheck, DoctorContext } from './doctor-check.js';
 import { mcpChallengeCheck, metadataCheck } from './http-checks.js';
 import { smtpCheck } from './mail-checks.js';
+import { proxyCheck } from './proxy-check.js';
 import { outboxCheck, signInCheck } from './store-checks.js';
 
 /** Every check, in the order the report lists them (the guide's table, top to bottom). */
