@@ -8,6 +8,7 @@ import { fixedClock } from '../src/lib/clock.js';
 import { createLogger } from '../src/lib/logger.js';
 import { startRuntime, type Runtime } from '../src/runtime.js';
 import { type Serving, serveRuntime } from '../src/serve.js';
+import { arrivals } from './support/arrivals.js';
 import { TEST_NOW } from './support/server.js';
 import { startTestSmtpServer, type TestSmtpServer } from './support/smtp.js';
 import { createTestDatabase, type TestDatabase } from './support/stores.js';
@@ -25,7 +26,7 @@ interface OtlpSpan {
 
 /** A real OTLP/HTTP receiver: collects every span POSTed to /v1/traces. */
 async function startOtlpReceiver() {
-  const spans: OtlpSpan[] = [];
+  const spans = arrivals<OtlpSpan>();
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -44,7 +45,9 @@ async function startOtlpReceiver() {
   const url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
   return {
     url,
-    spans,
+    spans: spans.items,
+    /** Resolves once `find` finds something in the spans received (checked on each export). */
+    until: <T>(find: (spans: readonly OtlpSpan[]) => T | undefined) => spans.until(find, 'spans'),
     close: () =>
       new Promise<void>((resolve) =>
         server.close(() => {
@@ -105,15 +108,8 @@ afterAll(async () => {
   await receiver.close();
 });
 
-async function until<T>(find: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error('not received in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** The spans of a non-empty list, or undefined (to wait on with `receiver.until`). */
+const some = (spans: OtlpSpan[]) => (spans.length > 0 ? spans : undefined);
 
 describe('OpenTelemetry traces over OTLP/HTTP', () => {
   it('exports HTTP request → MCP method → tool → store queries as one tree, continuing the caller’s traceparent', async () => {
@@ -131,8 +127,8 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     expect(serving.coreAnswered?.()).toBe(answeredBefore + 1);
     expect(serving.mcpServersBuilt?.()).toBe(0);
 
-    const tool = await until(() =>
-      receiver.spans.find((s) => s.name === 'tool projects.list' && s.traceId === traceId),
+    const tool = await receiver.until((spans) =>
+      spans.find((s) => s.name === 'tool projects.list' && s.traceId === traceId),
     );
     const mcp = receiver.spans.find((s) => s.spanId === tool.parentSpanId);
     expect(mcp?.name).toBe('mcp tools/call');
@@ -143,10 +139,9 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     expect(http?.parentSpanId).toBe('00f067aa0ba902b7'); // the caller's span
     expect(attribute(http as OtlpSpan, 'http.route')).toBe('/mcp');
     expect(attribute(http as OtlpSpan, 'http.response.status_code')).toBe(200);
-    const queries = await until(() => {
-      const found = receiver.spans.filter((s) => s.parentSpanId === tool.spanId);
-      return found.length > 0 ? found : undefined;
-    });
+    const queries = await receiver.until((spans) =>
+      some(spans.filter((s) => s.parentSpanId === tool.spanId)),
+    );
     expect(queries.every((q) => q.name.startsWith('db ') && q.traceId === traceId)).toBe(true);
     expect(queries.map((q) => attribute(q, 'db.query.text')).join(' ')).toMatch(/from "projects"/i);
     expect(queries.every((q) => attribute(q, 'db.system.name') === 'sqlite')).toBe(true);
@@ -165,12 +160,17 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'no.such.tool' } }),
     });
     expect(await response.text()).toContain('-32602');
-    const mcp = await until(() =>
-      receiver.spans.find((s) => s.traceId === traceId && s.name.startsWith('mcp ')),
+    const mcp = await receiver.until((spans) =>
+      spans.find((s) => s.traceId === traceId && s.name.startsWith('mcp ')),
     );
     expect(mcp.name).toBe('mcp tools/call');
-    // Let any second server span arrive before counting them.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A barrier before counting server spans: a request sent after that answer was read ends its
+    // span after every span of that request, and spans are exported in the order they end.
+    const barrier = '5f2c3a1b9d8e7f6a5b4c3d2e1f0a9b8c';
+    await fetch(new URL('/healthz', serving.url), {
+      headers: { traceparent: `00-${barrier}-a1b2c3d4e5f60718-01` },
+    });
+    await receiver.until((spans) => spans.find((s) => s.traceId === barrier));
     const servers = receiver.spans.filter((s) => s.traceId === traceId && s.name === 'HTTP POST');
     expect(servers).toHaveLength(1);
     expect(mcp.parentSpanId).toBe(servers[0]?.spanId);
@@ -190,7 +190,7 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     await client.close();
     await smtp.waitFor(1);
 
-    const tool = await until(() => receiver.spans.find((s) => s.name === 'tool send_email'));
+    const tool = await receiver.until((spans) => spans.find((s) => s.name === 'tool send_email'));
     const inserts = receiver.spans.filter(
       (s) => s.parentSpanId === tool.spanId && attribute(s, 'db.operation.name') === 'INSERT',
     );
@@ -198,7 +198,7 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     const queued = logLines.find((line) => line.msg === 'email queued');
     expect(queued?.trace_id).toBe(tool.traceId);
 
-    const smtpSpan = await until(() => receiver.spans.find((s) => s.name === 'smtp send'));
+    const smtpSpan = await receiver.until((spans) => spans.find((s) => s.name === 'smtp send'));
     expect(smtpSpan.kind).toBe(3); // CLIENT
     const deliver = receiver.spans.find((s) => s.spanId === smtpSpan.parentSpanId);
     expect(deliver?.name).toBe('outbox deliver');
@@ -208,13 +208,14 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
       { traceId: tool.traceId, spanId: tool.spanId },
     ]);
     // Its outcome is recorded in the worker's next transaction (which also leases the next rows).
-    const settle = await until(() => receiver.spans.find((s) => s.name === 'outbox settle'));
-    const updates = await until(() => {
-      const found = receiver.spans.filter(
-        (s) => s.parentSpanId === settle.spanId && attribute(s, 'db.operation.name') === 'UPDATE',
-      );
-      return found.length > 0 ? found : undefined;
-    });
+    const settle = await receiver.until((spans) => spans.find((s) => s.name === 'outbox settle'));
+    const updates = await receiver.until((spans) =>
+      some(
+        spans.filter(
+          (s) => s.parentSpanId === settle.spanId && attribute(s, 'db.operation.name') === 'UPDATE',
+        ),
+      ),
+    );
     expect(updates.length).toBeGreaterThan(0);
     // An idle worker's polls are in no trace and make no spans.
     expect(receiver.spans.filter((s) => s.name.startsWith('db ') && s.parentSpanId === undefined)).toEqual(

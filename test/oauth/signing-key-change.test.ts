@@ -172,14 +172,7 @@ describe('a new WORKONWARD_MCP_OAUTH_SIGNING_KEY at restart', () => {
       const csrf = formField(await (await ua.get('/login')).text(), 'csrf');
       const since = smtp.raw.length;
       await ua.post('/login', { csrf, next: '/settings/developer/connected-apps', email: ALEX });
-      const code = await (async () => {
-        for (let i = 0; i < 200; i++) {
-          const found = /sign-in code is (\d{8})/.exec(smtp.raw.slice(since).join('\n'))?.[1];
-          if (found !== undefined) return found;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        throw new Error('no code mailed');
-      })();
+      const [, code = ''] = await smtp.waitForMatch(/sign-in code is (\d{8})/, since);
       await ua.post('/login/verify', { csrf, next: '/settings/developer/connected-apps', email: ALEX, code });
       await connectConfidential(server.url, ua);
 

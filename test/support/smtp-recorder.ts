@@ -1,14 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { arrivals } from './arrivals.js';
 
 export interface SmtpRecorder {
   readonly url: string;
   /** The Message-ID header of every message received, in order, duplicates included. */
-  readonly messageIds: string[];
+  readonly messageIds: readonly string[];
   /** The raw text of every message received. */
-  readonly raw: string[];
+  readonly raw: readonly string[];
   /** Resolves once `count` distinct Message-IDs have arrived. */
   waitForDistinct(count: number, timeoutMs?: number): Promise<void>;
+  /** Resolves with the first match of `pattern` in a message received after the first `since`. */
+  waitForMatch(pattern: RegExp, since: number, timeoutMs?: number): Promise<RegExpExecArray>;
   close(): Promise<void>;
 }
 
@@ -18,7 +21,7 @@ export interface SmtpRecorder {
  */
 export async function startSmtpRecorder(): Promise<SmtpRecorder> {
   const messageIds: string[] = [];
-  const raw: string[] = [];
+  const raw = arrivals<string>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -28,8 +31,8 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const text = Buffer.concat(chunks).toString();
-        raw.push(text);
         messageIds.push(/^Message-ID: *(.*)$/im.exec(text)?.[1]?.trim() ?? '');
+        raw.push(text);
         callback();
       });
     },
@@ -40,14 +43,24 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messageIds,
-    raw,
+    raw: raw.items,
     async waitForDistinct(count, timeoutMs = 60_000) {
-      for (const deadline = Date.now() + timeoutMs; new Set(messageIds).size < count;) {
-        if (Date.now() > deadline)
-          throw new Error(`expected ${count} distinct messages, got ${new Set(messageIds).size}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await raw.until(
+        () => (new Set(messageIds).size >= count ? true : undefined),
+        `${count} distinct messages`,
+        timeoutMs,
+      );
     },
+    waitForMatch: (pattern, since, timeoutMs = 60_000) =>
+      raw.until(
+        (items) =>
+          items
+            .slice(since)
+            .map((text) => pattern.exec(text))
+            .find((match): match is RegExpExecArray => match !== null),
+        `a message matching ${String(pattern)}`,
+        timeoutMs,
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { arrivals } from './arrivals.js';
 
 export interface ReceivedMail {
   readonly envelope: { from: string; to: string[] };
@@ -10,18 +11,17 @@ export interface ReceivedMail {
 
 export interface TestSmtpServer {
   readonly url: string;
-  readonly received: ReceivedMail[];
+  readonly received: readonly ReceivedMail[];
   /** Number of SMTP connections opened so far (0 proves nothing was sent). */
   readonly connections: () => number;
   /** Resolves when `count` messages have arrived. */
-  waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  waitFor(count: number, timeoutMs?: number): Promise<readonly ReceivedMail[]>;
   close(): Promise<void>;
 }
 
 /** A real SMTP server on a free loopback port that records the envelope and parsed message of everything it receives. */
 export async function startTestSmtpServer(): Promise<TestSmtpServer> {
-  const received: ReceivedMail[] = [];
-  const waiters: { count: number; resolve: () => void }[] = [];
+  const mail = arrivals<ReceivedMail>();
   let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -37,7 +37,7 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         void simpleParser(raw).then((parsed) => {
-          received.push({
+          mail.push({
             envelope: {
               from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
               to: session.envelope.rcptTo.map((r) => r.address),
@@ -45,7 +45,6 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
             raw,
             parsed,
           });
-          for (const waiter of waiters.filter((w) => received.length >= w.count)) waiter.resolve();
           callback();
         }, callback);
       });
@@ -55,23 +54,10 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,
-    received,
+    received: mail.items,
     connections: () => connections,
-    waitFor(count, timeoutMs = 10_000) {
-      if (received.length >= count) return Promise.resolve(received);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          reject(new Error(`expected ${count} messages, got ${received.length}`));
-        }, timeoutMs);
-        waiters.push({
-          count,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve(received);
-          },
-        });
-      });
-    },
+    waitFor: (count, timeoutMs = 10_000) =>
+      mail.until((items) => (items.length >= count ? items : undefined), `${count} messages`, timeoutMs),
     close: () =>
       new Promise((resolve) => {
         server.close(() => {
