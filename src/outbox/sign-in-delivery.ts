@@ -20,6 +20,8 @@ export interface SignInDeliveryOptions {
 export interface SignInDelivery {
   /** Wakes the loop now (a row was just queued). */
   kick(): void;
+  /** Resolves once this loop has attempted every row due when called: a lease begun after the call found none. */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,9 @@ export function startSignInDelivery(options: SignInDeliveryOptions): SignInDeliv
   let stopped = false;
   let wake: (() => void) | undefined;
   const kick = () => wake?.();
+  /** Leases begun so far, and the callers of `settled` waiting for an empty lease after theirs. */
+  let leases = 0;
+  const waiting: { after: number; resolve: () => void }[] = [];
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
@@ -73,10 +78,15 @@ export function startSignInDelivery(options: SignInDeliveryOptions): SignInDeliv
     while (!stopped) {
       try {
         const now = options.clock.now();
+        const lease = ++leases;
         const rows = await options.queue.lease(owner, now, new Date(now.getTime() + options.leaseMs), BATCH);
         if (rows.length > 0) {
           await Promise.all(rows.map(attempt));
           continue;
+        }
+        for (const waiter of waiting.filter((w) => w.after < lease)) {
+          waiting.splice(waiting.indexOf(waiter), 1);
+          waiter.resolve();
         }
       } catch (error) {
         options.logger.error({ err: error }, 'sign-in mail round failed');
@@ -87,6 +97,12 @@ export function startSignInDelivery(options: SignInDeliveryOptions): SignInDeliv
 
   return {
     kick,
+    settled() {
+      return new Promise((resolve) => {
+        waiting.push({ after: leases, resolve });
+        kick();
+      });
+    },
     async stop() {
       stopped = true;
       kick();

@@ -78,15 +78,6 @@ export function signInMailQueue(db: Kysely<Database>, traits: Pick<DialectTraits
         .where('lease_owner', '=', owner)
         .execute();
     },
-
-    /** Rows not yet final (tests and `idle()` wait for 0). */
-    async pending(): Promise<number> {
-      const { n } = await db
-        .selectFrom('sign_in_mail')
-        .select((eb) => eb.fn.countAll<string | number>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(n);
-    },
   };
 }
 

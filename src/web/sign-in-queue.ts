@@ -12,8 +12,8 @@ import { signInCodes } from './sign-in-codes.js';
 export interface SignInQueue {
   /** Queues a code for `email` (durably) and wakes this instance's delivery loop. */
   enqueue(email: string, refused: 'limited' | undefined): Promise<void>;
-  /** Resolves once no sign-in mail is queued or out, on any instance (tests). */
-  idle(): Promise<void>;
+  /** Resolves once this instance has attempted every code due when called (tests wait on it, not on time). */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -56,9 +56,7 @@ export function startSignInQueue(deps: {
       await queue.enqueue(email, refused, clock.now());
       delivery?.kick();
     },
-    async idle() {
-      while ((await queue.pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    },
+    settled: () => delivery?.settled() ?? Promise.resolve(),
     stop: () => delivery?.stop() ?? Promise.resolve(),
   };
 }

@@ -67,7 +67,7 @@ describe.each(dialects)('NUL characters on %s', (dialect) => {
       expect(response.status).toBe(400);
       expect(await response.text()).toContain('NUL character');
     }
-    await server.runtime.signInQueue.idle();
+    await server.runtime.signInQueue.settled();
   });
 
   it('settings pages: a query or path parameter is refused with a 400 page', async () => {

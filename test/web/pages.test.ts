@@ -67,7 +67,7 @@ describe('sign-in', () => {
     const response = await ua.post('/login', { csrf, next: '/', email: 'mallory@evil.example' });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('may sign in, a code is on its way');
-    await server.runtime.signInQueue.idle();
+    await server.runtime.signInQueue.settled();
     const after = await server.runtime.store.db.selectFrom('dev_mailbox').select('id').execute();
     expect(after.length).toBe(before.length);
   });
@@ -103,7 +103,7 @@ describe('sign-in', () => {
       const csrf = formField(await (await ua.get('/login')).text(), 'csrf');
       for (let i = 0; i < 7; i += 1)
         expect((await ua.post('/login', { csrf, next: '/', email: SAM })).status).toBe(200);
-      await limited.runtime.signInQueue.idle();
+      await limited.runtime.signInQueue.settled();
       const sent = await limited.runtime.store.db.selectFrom('dev_mailbox').select('id').execute();
       expect(sent).toHaveLength(5);
     } finally {

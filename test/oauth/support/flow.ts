@@ -69,7 +69,7 @@ export async function registerPublicClient(
 /** The newest sign-in code the dev mailbox holds for `email`. */
 export async function devMailboxCode(server: OAuthTestServer, email: string): Promise<string> {
   // Sign-in mail goes out after the page answered: wait for what is queued.
-  await server.runtime.signInQueue.idle();
+  await server.runtime.signInQueue.settled();
   const rows = await server.runtime.store.db
     .selectFrom('dev_mailbox')
     .select(['envelope_to', 'raw', 'created_at'])
