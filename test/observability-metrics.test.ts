@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendEmailCall } from './cluster/support/load.js';
 import { toolCall } from './oauth/support/flow.js';
 import { mcpPost } from './cluster/support/load.js';
+import { drainOutbox } from './support/outbox-barrier.js';
 import { type TestServer, startTestServer } from './support/server.js';
 import { type SmtpRecorder, startSmtpRecorder } from './support/smtp-recorder.js';
 import { availableDialects } from './support/stores.js';
@@ -67,13 +68,9 @@ describe.each(dialects)('metrics on %s', (dialect) => {
     await smtp.waitForDistinct(1);
     // All but the made-up tool were answered by the MCP core, which the series below count.
     expect(server.coreAnswered() - answeredByCore).toBe(5);
-    let text = '';
-    // SMTP has it; the worker records the delivery right after (a loaded machine may take a while).
-    for (let i = 0; i < 300; i += 1) {
-      text = await (await scrape(TOKEN)).text();
-      if (series(text, 'workonward_outbox_messages', { state: 'sent' }) === 1) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    // SMTP has it; stopping the worker waits until it has recorded the delivery (a barrier).
+    expect(await drainOutbox(server.runtime)).toEqual([]);
+    const text = await (await scrape(TOKEN)).text();
     const count = (method: string, tool: string) =>
       series(text, 'workonward_mcp_request_duration_seconds_count', { method, tool, status: '200' });
     expect(count('tools/call', 'projects.list')).toBe(3);

@@ -50,15 +50,22 @@ describe('backup and restore on SQLite', () => {
     const acknowledged = new Map<string, string>();
     let sending = true;
     let n = 0;
+    let reachedThirty: () => void = () => undefined;
+    const thirty = new Promise<void>((resolve) => {
+      reachedThirty = resolve;
+    });
     const senders = Array.from({ length: 3 }, async () => {
       while (sending) {
         const key = `backup-${n++}`;
         const id = await sendMessageId(server, token, key);
         if (id !== undefined) acknowledged.set(key, id);
+        if (acknowledged.size >= 30) reachedThirty();
       }
     });
-    while (acknowledged.size < 30) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The backup starts under load: once 30 sends are acknowledged (a sender failing ends the wait).
+    await Promise.race([thirty, Promise.all(senders)]);
     const before = new Map(acknowledged);
+    expect(before.size).toBeGreaterThanOrEqual(30);
     const file = path.join(dir, 'under-load.sqlite');
     const backup = await cli(server.config.store.url, ['backup', file, '--json']);
     sending = false;

@@ -5,6 +5,7 @@ import { sendMessages } from '../../src/domain/mail/send.js';
 import { sendStatus } from '../../src/domain/mail/status.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { localPrincipal, startRuntime, type Runtime } from '../../src/runtime.js';
+import { drainOutbox } from '../support/outbox-barrier.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { availableDialects, createTestDatabase, type TestDatabase } from '../support/stores.js';
 
@@ -59,10 +60,10 @@ describe.each(dialects)('dry-run holds mail queued earlier on %s', (dialect) => 
     // 2. The operator restarts it with dry-run on: its worker runs, and nothing leaves.
     const dry = await runtime({ WORKONWARD_MCP_DRY_RUN: '1' });
     try {
-      for (let round = 0; round < 10; round += 1) {
-        dry.mailDeps.onQueued?.();
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      // A barrier, not a wait: the worker's first round starts with it, and stopping the worker
+      // waits for the round in flight and for anything it sent to be recorded.
+      dry.mailDeps.onQueued?.();
+      expect(await drainOutbox(dry)).toEqual([{ id, status: 'queued' }]);
       expect(smtp.connections()).toBe(0);
       const status = await sendStatus(dry.mailDeps, principal, { message_id: id });
       expect(status.dry_run_enabled).toBe(true);

@@ -122,12 +122,11 @@ describe('PING8 seed over MCP', () => {
     expect(mail?.parsed.subject).toBe('PING8 smoke test');
     expect(mail?.parsed.messageId).toBe(`<${String(first.data.message_id)}@gitdate.ink>`);
 
-    let status = await call('get_send_status', { idempotency_key: 'chatgpt-smoke-001' });
-    for (let i = 0; i < 40 && (status.data.messages as { status: string }[])[0]?.status !== 'sent'; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      status = await call('get_send_status', { message_id: first.data.message_id });
-    }
+    // The drained worker has recorded the delivery (drainOutbox waits for it).
+    const status = await call('get_send_status', { idempotency_key: 'chatgpt-smoke-001' });
     expect((status.data.messages as { status: string }[])[0]?.status).toBe('sent');
+    const byId = await call('get_send_status', { message_id: first.data.message_id });
+    expect(byId.data.messages).toEqual(status.data.messages);
 
     const audit = await listAudit(
       server.runtime.store.db,
