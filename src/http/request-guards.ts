@@ -76,6 +76,14 @@ export function guardsPass(
 ): (host: string | undefined, origin: string | undefined) => boolean {
   const allowedHosts = allowedHostsOf(config);
   const originAllowed = originPolicy(config);
-  return (host, origin) =>
-    validateHostHeader(host, allowedHosts).ok && (origin === undefined || originAllowed(origin));
+  // The last Host that passed: a client names the same host on every request, and judging it
+  // parses a URL. One entry, so no header value can grow it.
+  let passedHost: string | undefined;
+  const hostPasses = (host: string | undefined) => {
+    if (host !== undefined && host === passedHost) return true;
+    const ok = validateHostHeader(host, allowedHosts).ok;
+    if (ok) passedHost = host;
+    return ok;
+  };
+  return (host, origin) => hostPasses(host) && (origin === undefined || originAllowed(origin));
 }

@@ -24,6 +24,7 @@ const CLIENT_INFO = 'io.modelcontextprotocol/clientInfo';
 const MESSAGE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const MODERN_META_KEYS = new Set([PROTOCOL_VERSION, CLIENT_CAPABILITIES, CLIENT_INFO]);
 const LEGACY_META_KEYS = new Set(['progressToken']);
+const NAME_KEYS = new Set(['name', 'version', 'title']);
 /**
  * The client capabilities a 2026-07-28 request may declare and still be answered by the core:
  * extensions (MCP Apps) and experimental ones change no answer of the core's table except the
@@ -68,7 +69,7 @@ const isName = (value: unknown): value is { name: string; version: string } =>
   isPlainObject(value) &&
   typeof value.name === 'string' &&
   typeof value.version === 'string' &&
-  keysWithin(value, new Set(['name', 'version', 'title'])) &&
+  keysWithin(value, NAME_KEYS) &&
   (value.title === undefined || typeof value.title === 'string');
 
 /**

@@ -26,7 +26,8 @@ export function gzipHead(head: Buffer): GzipHead {
 export function gzipRest(head: GzipHead, rest: Buffer): Buffer {
   // A stored block holds at most 65,535 bytes; the rest here is an id and a bracket or two.
   if (rest.length > 0xffff) throw new RangeError('gzipRest: the rest must fit one stored block');
-  const out = Buffer.alloc(5 + rest.length + 8);
+  // Every byte is written below, so an unzeroed (pooled) buffer is safe and saves an allocation.
+  const out = Buffer.allocUnsafe(5 + rest.length + 8);
   out[0] = 0x01; // BFINAL = 1, BTYPE = 00 (stored); the remaining bits pad to the byte
   out.writeUInt16LE(rest.length, 1);
   out.writeUInt16LE(~rest.length & 0xffff, 3);
@@ -36,9 +37,17 @@ export function gzipRest(head: GzipHead, rest: Buffer): Buffer {
   return out;
 }
 
+/** The last header judged, as a client sends the same `Accept-Encoding` on every request. */
+let last: { readonly header: string; readonly gzip: boolean } | undefined;
+
 /** Whether `Accept-Encoding` admits gzip: listed (or `*` when it is not) with q above 0. */
 export function acceptsGzip(header: string | undefined): boolean {
   if (header === undefined) return false;
+  if (last?.header !== header) last = { header, gzip: weighsGzip(header) };
+  return last.gzip;
+}
+
+function weighsGzip(header: string): boolean {
   const weights = new Map<string, number>();
   for (const part of header.split(',')) {
     const [coding = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());

@@ -24,7 +24,8 @@ export const LIST_METHODS: ReadonlySet<string> = new Set<ListMethod>([
  */
 export interface FramedAnswer {
   readonly head: Buffer;
-  readonly tail: Buffer;
+  /** What follows the id: the JSON-RPC object's end (and the SSE frame's). */
+  readonly tail: string;
   /**
    * `head` gzip-compressed once, for clients that accept gzip (see gzip-splice.ts); absent for
    * answers too small to gain from it (`server/discover`, short lists).
@@ -76,7 +77,7 @@ export class ListAnswers {
       const head = Buffer.from(era === 'legacy' ? `event: message\ndata: ${json}` : json);
       framed = {
         head,
-        tail: Buffer.from(era === 'legacy' ? '}\n\n' : '}'),
+        tail: era === 'legacy' ? '}\n\n' : '}',
         gzip: head.length >= GZIP_FROM ? gzipHead(head) : undefined,
       };
       this.framedAnswers.set(key, framed);

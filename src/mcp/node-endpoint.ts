@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SpanKind } from '@opentelemetry/api';
 import type { Tracing } from '../observability/tracing.js';
@@ -77,7 +78,6 @@ const LIST = {
 
 /** Headers that must appear once for the core to read them the way the web-standard path does. */
 const SINGLE = new Set(['authorization', 'host', 'origin', 'content-type', 'accept', 'content-length']);
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function hasRepeatedHeader(raw: readonly string[]): boolean {
   const seen = new Set<string>();
@@ -235,13 +235,8 @@ const header = (request: IncomingMessage, name: string): string | undefined => {
 
 /** The parsed body, or undefined for anything the web-standard path must judge (bad UTF-8, a BOM, bad JSON, prototype keys). */
 function parsed(body: Buffer): unknown {
-  if (body.length === 0 || body[0] === 0xef) return undefined;
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    return undefined;
-  }
+  if (body.length === 0 || body[0] === 0xef || !isUtf8(body)) return undefined;
+  const text = body.toString('utf8');
   if (text.includes('__proto__') || text.includes('constructor') || text.includes('prototype'))
     return undefined;
   try {
@@ -275,10 +270,11 @@ function writeFramed(
   framed: FramedAnswer,
   id: string | number,
 ): void {
-  const idBytes = Buffer.from(JSON.stringify(id));
+  // The only bytes that differ between two answers of the same list.
+  const after = Buffer.from(`${JSON.stringify(id)}${framed.tail}`);
   response.cork();
   if (framed.gzip !== undefined && acceptsGzip(request.headers['accept-encoding'])) {
-    const rest = gzipRest(framed.gzip, Buffer.concat([idBytes, framed.tail]));
+    const rest = gzipRest(framed.gzip, after);
     response.writeHead(200, [
       ...headers.gzip,
       'content-length',
@@ -288,12 +284,7 @@ function writeFramed(
     response.end(rest);
     return;
   }
-  response.writeHead(200, [
-    ...headers.plain,
-    'content-length',
-    String(framed.head.length + idBytes.length + framed.tail.length),
-  ]);
+  response.writeHead(200, [...headers.plain, 'content-length', String(framed.head.length + after.length)]);
   response.write(framed.head);
-  response.write(idBytes);
-  response.end(framed.tail);
+  response.end(after);
 }
