@@ -138,6 +138,27 @@ describe('a front over a live backend', () => {
     expect(JSON.stringify(backendAudit)).toContain('remote-001');
   });
 
+  it('a CRM change is shown but not made through the front; both are audited there, with what it would change', async () => {
+    const args = { bid: '#123', status: 'won', reason: 'Signed contract', idempotency_key: 'front-123' };
+    const shown = (await call(client, 'bids.update_status', args)).structuredContent as { change_id: string };
+    const refused = await call(client, 'bids.update_status', { ...args, change_id: shown.change_id });
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain('make this change in the backend deployment itself');
+    const tenant = (await server.front!.runtime.backendAccount!.account()).tenant.id;
+    const rows = await listAudit(server.front!.runtime.store.db, tenant, {
+      actionPrefix: 'crm.bids.update_status',
+    });
+    expect(rows.map((row) => row.decision).sort()).toEqual(['proposed', 'refused']);
+    for (const row of rows)
+      expect(row.details).toMatchObject({
+        target: { label: expect.stringContaining('#123') },
+        from: 'negotiation',
+        to: 'won',
+        reason: 'Signed contract',
+        via: 'remote front',
+      });
+  });
+
   it("the front's dry-run holds even though the backend would send", async () => {
     const { client: dry } = await frontOf(server.backend, { ...ALLOW, WORKONWARD_MCP_DRY_RUN: '1' });
     const validated = await call(dry, 'validate_recipients', { recipients: ['person@gitdate.ink'] });

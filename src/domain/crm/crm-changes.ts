@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 import { newSecretToken } from '../../lib/ids.js';
 import { crmChanges } from '../../store/crm-changes.js';
@@ -9,10 +8,10 @@ import {
   findIdempotencyKey,
 } from '../../store/mail-idempotency.js';
 import type { BidStatus, Database, ProjectStatus } from '../../store/schema.js';
-import { appendAudit } from '../audit/audit-log.js';
 import { DomainError } from '../errors.js';
 import type { Principal } from '../principal.js';
 import type { ProposedChange } from './change-proposal.js';
+import { auditCrmChange } from './crm-change-audit.js';
 
 /** How a person said yes: a change_id shown with the change, or the client's own confirmation UI. */
 export type ConfirmedVia = 'change_id' | 'elicitation' | 'input_required';
@@ -53,35 +52,12 @@ export function crmChangeService(deps: CrmChangeDeps, principal: Principal) {
     key,
   });
   const audit = (
-    db: Parameters<typeof appendAudit>[0],
+    db: Parameters<typeof auditCrmChange>[0],
     change: ProposedChange,
     decision: string,
     reason: string | null,
     extra: Record<string, unknown> = {},
-  ) =>
-    appendAudit(db, deps.clock, {
-      tenantId: principal.tenantId,
-      userId: principal.userId,
-      clientId: principal.clientId,
-      action: `crm.${change.tool}`,
-      decision,
-      reason,
-      details: {
-        tool: change.tool,
-        target: change.target,
-        from: change.from,
-        to: change.to,
-        reason: change.reason,
-        // Like email bodies, note text stays out of the audit log: its hash and length identify it.
-        note_sha256: change.note === null ? null : createHash('sha256').update(change.note).digest('hex'),
-        note_length: change.note?.length ?? null,
-        ...extra,
-        ...(principal.apiKey !== undefined && {
-          api_key: principal.apiKey.prefix,
-          on_behalf_of: principal.apiKey.onBehalfOf,
-        }),
-      },
-    });
+  ) => auditCrmChange(db, deps.clock, principal, { change, decision, reason, extra });
 
   return {
     audit: (

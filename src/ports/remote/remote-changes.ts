@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { appendAudit } from '../../domain/audit/audit-log.js';
+import { auditCrmChange } from '../../domain/crm/crm-change-audit.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import type { Clock } from '../../lib/clock.js';
@@ -26,14 +26,11 @@ export function remoteChanges(
         ),
       ),
     audit: (change, decision, reason, extra = {}) =>
-      appendAudit(deps.db, deps.clock, {
-        tenantId: principal.tenantId,
-        userId: principal.userId,
-        clientId: principal.clientId,
-        action: `crm.${change.tool}`,
+      auditCrmChange(deps.db, deps.clock, principal, {
+        change,
         decision,
         reason,
-        details: { ...extra, via: 'remote front' },
+        extra: { ...extra, via: 'remote front' },
       }),
   };
 }
