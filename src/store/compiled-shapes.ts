@@ -19,6 +19,11 @@ export function slot<T = string>(name: string): T {
  * repository function (same SQL on SQLite and PostgreSQL); tenant ids are slots like any value.
  */
 export class CompiledShapes {
+  /**
+   * Keyed by the dialect adapter, which a Kysely instance shares with every transaction it
+   * starts: keyed by the executor itself, a query run inside a transaction (the outbox worker's
+   * lease, a send's rate-limit count) was built and compiled again in every transaction.
+   */
   private readonly compiled = new WeakMap<object, Map<string, CompiledQuery>>();
 
   execute<DB, Row>(
@@ -37,10 +42,11 @@ export class CompiledShapes {
     build: () => Compilable<Row>,
     values: Readonly<Record<string, unknown>>,
   ): Promise<QueryResult<Row>> {
-    let shapes = this.compiled.get(db);
+    const dialect = db.getExecutor().adapter;
+    let shapes = this.compiled.get(dialect);
     if (shapes === undefined) {
       shapes = new Map();
-      this.compiled.set(db, shapes);
+      this.compiled.set(dialect, shapes);
     }
     let query = shapes.get(shape) as CompiledQuery<Row> | undefined;
     if (query === undefined) {
@@ -55,4 +61,18 @@ export class CompiledShapes {
     });
     return db.executeQuery<Row>({ ...query, parameters });
   }
+}
+
+/**
+ * Multi-row statements are compiled once per row count; they are cut into pieces of at most this
+ * many rows (the outbox worker's window), so the number of compiled shapes stays bounded.
+ */
+export const ROWS_PER_COMPILED_STATEMENT = 16;
+
+/** `items` in consecutive pieces of at most ROWS_PER_COMPILED_STATEMENT. */
+export function compiledPieces<T>(items: readonly T[]): T[][] {
+  const pieces: T[][] = [];
+  for (let start = 0; start < items.length; start += ROWS_PER_COMPILED_STATEMENT)
+    pieces.push(items.slice(start, start + ROWS_PER_COMPILED_STATEMENT));
+  return pieces;
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
+import { CompiledShapes, compiledPieces, slot } from '../../store/compiled-shapes.js';
 import type { Database } from '../../store/schema.js';
 
 export interface AuditEntry {
@@ -27,27 +28,57 @@ export async function appendAudit(
   return id;
 }
 
-/** Several entries in one INSERT (the outbox worker records a whole round at once). */
+/**
+ * Several entries in one INSERT per piece of up to 16 (the outbox worker records a whole batch at
+ * once), compiled once per number of entries: building and compiling it cost more than running it.
+ */
 export async function appendAudits(
   db: Kysely<Database> | Transaction<Database>,
   clock: Clock,
   entries: readonly AuditEntry[],
 ): Promise<string[]> {
-  if (entries.length === 0) return [];
   const at = clock.now().toISOString();
-  const rows = entries.map((entry) => ({
-    id: newId(),
-    at,
-    tenant_id: entry.tenantId,
-    user_id: entry.userId,
-    client_id: entry.clientId,
-    action: entry.action,
-    decision: entry.decision,
-    reason: entry.reason ?? null,
-    details: JSON.stringify(entry.details ?? {}),
-  }));
-  await db.insertInto('audit_log').values(rows).execute();
-  return rows.map((row) => row.id);
+  const ids: string[] = [];
+  for (const piece of compiledPieces(entries)) {
+    const values: Record<string, string | null> = { at };
+    piece.forEach((entry, i) => {
+      const id = newId();
+      ids.push(id);
+      values[`id${i}`] = id;
+      values[`tenant${i}`] = entry.tenantId;
+      values[`user${i}`] = entry.userId;
+      values[`client${i}`] = entry.clientId;
+      values[`action${i}`] = entry.action;
+      values[`decision${i}`] = entry.decision;
+      values[`reason${i}`] = entry.reason ?? null;
+      values[`details${i}`] = JSON.stringify(entry.details ?? {});
+    });
+    await shapes.executeResult<Database, unknown>(
+      db,
+      `append ${piece.length}`,
+      () => appendQuery(db, piece.length),
+      values,
+    );
+  }
+  return ids;
+}
+
+const shapes = new CompiledShapes();
+
+function appendQuery(db: Kysely<Database> | Transaction<Database>, count: number) {
+  return db.insertInto('audit_log').values(
+    Array.from({ length: count }, (_, i) => ({
+      id: slot(`id${i}`),
+      at: slot('at'),
+      tenant_id: slot(`tenant${i}`),
+      user_id: slot(`user${i}`),
+      client_id: slot(`client${i}`),
+      action: slot(`action${i}`),
+      decision: slot(`decision${i}`),
+      reason: slot(`reason${i}`),
+      details: slot(`details${i}`),
+    })),
+  );
 }
 
 /** A tenant's audit entries, newest first, optionally filtered by action prefix (e.g. `email.`). */
