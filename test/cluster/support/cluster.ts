@@ -47,16 +47,33 @@ export async function startCluster(
   const instances = ports
     .slice(0, options.count ?? 3)
     .map((port, i) => instance(`instance${i + 1}`, port, env, cli));
-  // The first one migrates and loads the demo data; the others then find both done.
-  await instances[0]?.start();
-  await Promise.all(instances.slice(1).map((i) => i.start()));
-  const balancer = await startBalancer({
-    port: lbPort,
-    // Unstarted servers of a smaller cluster point at a closed port: the balancer sees them DOWN.
-    instances: ports.map((port) => `127.0.0.1:${port}`),
-    dir,
-  });
-  const settled = async (timeoutMs = 15_000) => {
+  let balancer: Balancer | undefined;
+  const stop = async () => {
+    await balancer?.stop();
+    await Promise.all(instances.map((i) => i.kill()));
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(cli, { force: true });
+  };
+  try {
+    await startAll(instances);
+    balancer = await startBalancer({
+      port: lbPort,
+      // Unstarted servers of a smaller cluster point at a closed port: the balancer sees them DOWN.
+      instances: ports.map((port) => `127.0.0.1:${port}`),
+      dir,
+    });
+    await settledOn(balancer, instances)();
+  } catch (error) {
+    await stop(); // a cluster that failed to start leaves no process behind
+    throw error;
+  }
+  const settled = settledOn(balancer, instances);
+  return { url: balancer.url, instances, balancer, databaseUrl, settled, stop };
+}
+
+/** Resolves once the balancer sees every running instance UP and every stopped one DOWN. */
+function settledOn(balancer: Balancer, instances: readonly Instance[]) {
+  return async (timeoutMs = 15_000) => {
     for (const deadline = Date.now() + timeoutMs; ;) {
       const status = await balancer.status();
       const agree = instances.every((i) => (status[i.name] === 'UP') === i.running);
@@ -65,18 +82,21 @@ export async function startCluster(
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
-  await settled();
-  return {
-    url: balancer.url,
-    instances,
-    balancer,
-    databaseUrl,
-    settled,
-    async stop() {
-      await balancer.stop();
-      await Promise.all(instances.map((i) => i.kill()));
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(cli, { force: true });
-    },
-  };
+}
+
+/**
+ * Starts the first instance (it migrates and loads the demo data), then the others at once. If
+ * any fails, every one is killed once none is still starting, and the first failure is thrown:
+ * a failed start leaves no instance running.
+ */
+export async function startAll(instances: readonly Instance[]): Promise<void> {
+  const [first, ...rest] = instances;
+  const migrating: Promise<void>[] = first === undefined ? [] : [first.start()];
+  const outcomes = await Promise.allSettled(migrating);
+  if (!outcomes.some((o) => o.status === 'rejected'))
+    outcomes.push(...(await Promise.allSettled(rest.map((i) => i.start()))));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed === undefined) return;
+  await Promise.all(instances.map((i) => i.kill()));
+  throw failed.reason;
 }

@@ -66,7 +66,11 @@ export async function startBalancer(options: {
       await status();
       break;
     } catch (error) {
-      if (i > 100) throw error;
+      if (i > 100) {
+        child.kill('SIGKILL'); // a balancer that never answered is not left running
+        await exited;
+        throw error;
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -77,15 +77,20 @@ export function instance(name: string, port: number, env: Record<string, string>
         }),
       );
       // Ready = the store answers and the instance is not draining: what the balancer checks.
-      for (const deadline = Date.now() + 90_000; ;) {
-        if (started.exitCode !== null) throw new Error(`${name} exited at start:\n${log.slice(-3000)}`);
-        if (Date.now() > deadline) throw new Error(`${name} not ready after 90 s:\n${log.slice(-3000)}`);
-        const ready = await fetch(`${url}/readyz`).then(
-          (r) => r.status === 200,
-          () => false,
-        );
-        if (ready) return;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      try {
+        for (const deadline = Date.now() + 90_000; ;) {
+          if (started.exitCode !== null) throw new Error(`${name} exited at start:\n${log.slice(-3000)}`);
+          if (Date.now() > deadline) throw new Error(`${name} not ready after 90 s:\n${log.slice(-3000)}`);
+          const ready = await fetch(`${url}/readyz`).then(
+            (r) => r.status === 200,
+            () => false,
+          );
+          if (ready) return;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } catch (error) {
+        await self.kill(); // a start that failed leaves no process behind
+        throw error;
       }
     },
     async stop() {
