@@ -19,6 +19,7 @@ import { grantRuntimeRole } from './runtime-role-grants.js';
 import type { Database } from './schema.js';
 import { relaxCounterWrites } from './relaxed-counters.js';
 import { withStatementCache } from './statement-cache.js';
+import { SqliteWorkScope, type WorkScope } from './work-scope.js';
 
 /** The role tenant work runs as on PostgreSQL unless WORKONWARD_DATABASE_RUNTIME_ROLE names another. */
 export const DEFAULT_RUNTIME_ROLE = 'workonward_runtime';
@@ -56,8 +57,11 @@ export interface Store {
 export interface StoreOptions {
   /** Told of every query after it ran (tracing records a span per query), when set. */
   readonly onQuery?: (event: LogEvent) => void;
-  /** SQLite: told every SQL text before it is first prepared (tests install the tenant guard). */
-  readonly checkStatement?: (sql: string) => void;
+  /**
+   * SQLite: told every SQL text before it runs, with the scope it runs in (tests install the
+   * tenant statement guard); throwing refuses the statement.
+   */
+  readonly checkStatement?: (sql: string, scope: WorkScope | undefined) => void;
   /** PostgreSQL: the role tenant work runs as (default DEFAULT_RUNTIME_ROLE); granted at migrate. */
   readonly runtimeRole?: string;
   /** Kysely plugins on every query (tests install one that forgets tenant predicates). */
@@ -74,7 +78,7 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
     : openPostgres(url, log, options.runtimeRole ?? DEFAULT_RUNTIME_ROLE);
 }
 
-function openSqlite(file: string, log: KyselyLog, checkStatement?: (sql: string) => void): Store {
+function openSqlite(file: string, log: KyselyLog, checkStatement?: StoreOptions['checkStatement']): Store {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const connection = new SqliteDatabase(file);
   connection.pragma('journal_mode = WAL');
@@ -84,21 +88,41 @@ function openSqlite(file: string, log: KyselyLog, checkStatement?: (sql: string)
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
+  // The scope is tracked only for a statement check: production SQLite pays nothing for it.
+  const scope = checkStatement === undefined ? undefined : new SqliteWorkScope();
+  const check =
+    scope &&
+    ((sql: string) => {
+      checkStatement?.(sql, scope.current());
+    });
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({
-      database: withStatementCache(connection, 256, checkStatement, relaxCounterWrites(connection)),
+      database: withStatementCache(connection, 256, check, relaxCounterWrites(connection)),
     }),
     ...log,
   });
-  return assemble(db, { name: 'sqlite', skipLocked: false, rowLevelSecurity: false }, NO_ROLES);
+  return assemble(
+    db,
+    { name: 'sqlite', skipLocked: false, rowLevelSecurity: false },
+    scope === undefined ? NO_ROLES : scopedRoles(scope),
+  );
 }
 
 /** SQLite has one user: tenant and owner work run alike. */
 const NO_ROLES: Roles = {
   asTenant: (_tenantId, work) => work(),
-  asOwner: (work) => work(),
+  asOwner: (_reason, work) => work(),
   afterMigrate: () => Promise.resolve(),
 };
+
+/** As NO_ROLES, with the scope each piece of work runs in kept for the statement check. */
+function scopedRoles(scope: SqliteWorkScope): Roles {
+  return {
+    asTenant: (tenantId, work) => scope.run({ tenantId }, work),
+    asOwner: (owner, work) => scope.run({ owner }, work),
+    afterMigrate: () => Promise.resolve(),
+  };
+}
 
 /** int8 columns (money in cents) arrive as numbers; values stay far below 2^53. */
 const int8AsNumber = new pg.TypeOverrides();
@@ -130,7 +154,7 @@ function openPostgres(url: string, log: KyselyLog, runtimeRole: string): Store {
     { name: 'postgres', skipLocked: true, rowLevelSecurity: true },
     {
       asTenant: (tenantId, work) => roles.asTenant(tenantId, work),
-      asOwner: (work) => roles.asOwner(work),
+      asOwner: (_reason, work) => roles.asOwner(work),
       afterMigrate: () => grantRuntimeRole(db, runtimeRole),
     },
     migrationSchema,
@@ -151,7 +175,7 @@ type KyselyLog = { log?: (event: LogEvent) => void; plugins?: KyselyPlugin[] };
 
 interface Roles {
   asTenant<T>(tenantId: string, work: () => T): T;
-  asOwner<T>(work: () => T): T;
+  asOwner<T>(reason: OwnerWork, work: () => T): T;
   /** After migrations: the runtime role may use every table, including new ones. */
   afterMigrate(): Promise<void>;
 }
@@ -166,22 +190,9 @@ function assemble(
     db,
     traits,
     asTenant: (tenantId, work) => roles.asTenant(tenantId, work),
-    asOwner: (_reason, work) => roles.asOwner(work),
-    async migrate(target?: string) {
-      const migrationTableSchema = await migrationSchema();
-      const migrator = new Migrator({
-        db,
-        provider: { getMigrations: () => Promise.resolve(migrations) },
-        ...(migrationTableSchema !== undefined && { migrationTableSchema }),
-      });
-      const { error, results } = await (target === undefined
-        ? migrator.migrateToLatest()
-        : migrator.migrateTo(target));
-      if (error !== undefined)
-        throw error instanceof Error ? error : new Error('migration failed', { cause: error });
-      await roles.afterMigrate();
-      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    },
+    asOwner: (reason, work) => roles.asOwner(reason, work),
+    // Migrations are owner work: they read and rebuild whole tables across tenants.
+    migrate: (target?: string) => roles.asOwner('migrations', () => migrate(target)),
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -189,4 +200,20 @@ function assemble(
       await db.destroy();
     },
   };
+
+  async function migrate(target?: string) {
+    const migrationTableSchema = await migrationSchema();
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: () => Promise.resolve(migrations) },
+      ...(migrationTableSchema !== undefined && { migrationTableSchema }),
+    });
+    const { error, results } = await (target === undefined
+      ? migrator.migrateToLatest()
+      : migrator.migrateTo(target));
+    if (error !== undefined)
+      throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+    await roles.afterMigrate();
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
 }

@@ -10,7 +10,10 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 export function withStatementCache(
   connection: SqliteConnection,
   limit = 256,
-  /** Told every SQL text before it is first prepared (tests: the tenant statement guard). */
+  /**
+   * Told every SQL text before each run, cached or not (tests: the tenant statement guard, which
+   * judges a statement by the scope it runs in as well as by its text).
+   */
   check?: (sql: string) => void,
   /** Wraps a freshly prepared statement (relaxed-counters.ts); kept wrapped in the cache. */
   wrap: (sql: string, statement: Statement) => SqliteStatement = (_, statement) => statement,
@@ -19,9 +22,9 @@ export function withStatementCache(
   return {
     close: () => connection.close(),
     prepare(sql: string) {
+      check?.(sql);
       let statement = statements.get(sql);
       if (statement === undefined) {
-        check?.(sql);
         statement = wrap(sql, connection.prepare(sql));
         if (statements.size >= limit) statements.delete(statements.keys().next().value as string);
         statements.set(sql, statement);
