@@ -39,7 +39,7 @@ const VALID_ARGUMENTS: Record<string, readonly Record<string, unknown>[]> = {
   ],
 };
 
-type Era = 'legacy' | 'modern';
+export type Era = 'legacy' | 'modern';
 /** The methods the core answers itself, per era (src/mcp/fast-envelope.ts). */
 const CORE_METHODS: Record<Era, readonly string[]> = {
   legacy: [
@@ -72,7 +72,7 @@ const VERSIONS = ['2025-06-18', '2025-11-25', '2026-07-28', '2024-11-05', '2099-
 const rarely = <T>(arbitrary: fc.Arbitrary<T>, odds: number) =>
   fc.oneof({ weight: odds, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
 
-interface Message {
+export interface Message {
   jsonrpc?: unknown;
   id?: unknown;
   method?: unknown;
@@ -105,10 +105,11 @@ const CONTENT_TYPES = [
 ];
 
 /**
- * The corpus at one level of hostility: each way a request can be wrong is `calm` times rarer
- * than at calm = 1, where a request usually has two or three things wrong with it at once.
+ * JSON-RPC messages of an era at one level of hostility: each way a message can be wrong is
+ * `calm` times rarer than at calm = 1, where it usually has two or three things wrong at once.
+ * Shared by the HTTP corpus below and the stdio differential test (one message a line).
  */
-export function requestsAt(calm: number): fc.Arbitrary<Case> {
+export function messagesAt(calm: number): (era: Era) => fc.Arbitrary<Message> {
   const jsonId = fc.oneof(
     { weight: 6 * calm, arbitrary: fc.integer({ min: -1000, max: 1_000_000 }) },
     { weight: 4 * calm, arbitrary: fc.string({ maxLength: 12 }) },
@@ -314,7 +315,22 @@ export function requestsAt(calm: number): fc.Arbitrary<Case> {
           return built;
         }),
       );
+  return messageOf;
+}
 
+/** Puts the 2026-07-28 envelope `meta` into a message's params (when they are an object). */
+export function withEnvelope(message: Message, meta: Record<string, unknown>): Message {
+  if (message.params === null || typeof message.params !== 'object' || Array.isArray(message.params))
+    return message;
+  return { ...message, params: { ...(message.params as Record<string, unknown>), _meta: meta } };
+}
+
+/**
+ * The HTTP corpus at one level of hostility (see messagesAt): the messages, and headers, bodies
+ * and batches wrong in the same proportion.
+ */
+export function requestsAt(calm: number): fc.Arbitrary<Case> {
+  const messageOf = messagesAt(calm);
   return fc
     .constantFrom<Era | 'legacy-no-header'>('legacy', 'modern', 'legacy-no-header')
     .chain((era) => {
@@ -376,18 +392,15 @@ export function requestsAt(calm: number): fc.Arbitrary<Case> {
     })
     .map((input): Case => {
       const modern = input.era === 'modern';
-      const withMeta = input.messages.map((m) => {
-        if (!modern || m.params === null || typeof m.params !== 'object' || Array.isArray(m.params)) return m;
-        const metaValue = Object.fromEntries(
-          Object.entries({
-            ...MODERN_META,
-            ...(input.declareCapabilities !== undefined && {
-              'io.modelcontextprotocol/clientCapabilities': input.declareCapabilities,
-            }),
-          }).filter(([key]) => key !== input.dropMetaKey),
-        );
-        return { ...m, params: { ...(m.params as Record<string, unknown>), _meta: metaValue } };
-      });
+      const metaValue = Object.fromEntries(
+        Object.entries({
+          ...MODERN_META,
+          ...(input.declareCapabilities !== undefined && {
+            'io.modelcontextprotocol/clientCapabilities': input.declareCapabilities,
+          }),
+        }).filter(([key]) => key !== input.dropMetaKey),
+      );
+      const withMeta = modern ? input.messages.map((m) => withEnvelope(m, metaValue)) : input.messages;
       const first = withMeta[0];
       const headers: Record<string, string> = {};
       if (input.accept !== undefined) headers.accept = input.accept;

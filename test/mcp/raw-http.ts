@@ -65,31 +65,64 @@ export async function post(
   return parse(response.status, response.headers.get('content-type'), await response.text());
 }
 
-/** node:http on a fresh connection: fetch cannot set `Host`, and this never reuses a socket. */
-export function rawPost(url: string, headers: Record<string, string>, body: string): Promise<Answer> {
+export interface RawAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * One POST over node:http, which (unlike fetch) sends `Host` and every other header as given.
+ * `agent: false` is a fresh connection; `chunked` writes the body in 4 KiB pieces without a
+ * content-length; `refusable`: the server may refuse the body before reading it whole and close
+ * (a 413), so a reset while writing is not an error.
+ */
+export function exchange(
+  url: string,
+  request: {
+    headers: Record<string, string>;
+    body: string | Uint8Array;
+    agent?: http.Agent | false;
+    chunked?: boolean;
+    refusable?: boolean;
+  },
+): Promise<RawAnswer> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
-    const request = http.request(
+    const outgoing = http.request(
       {
         host: target.hostname,
         port: target.port,
         path: target.pathname,
         method: 'POST',
-        headers,
-        agent: false,
+        headers: request.headers,
+        agent: request.agent ?? false,
       },
       (response) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
         response.on('end', () => {
-          resolve(parse(response.statusCode ?? 0, response.headers['content-type'] ?? null, text));
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text });
         });
       },
     );
-    request.on('error', reject);
-    request.end(body);
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      if (request.refusable !== true || (error.code !== 'EPIPE' && error.code !== 'ECONNRESET'))
+        reject(error);
+    });
+    const bytes = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
+    if (request.chunked === true) {
+      for (let at = 0; at < bytes.length; at += 4096) outgoing.write(bytes.subarray(at, at + 4096));
+      outgoing.end();
+    } else outgoing.end(bytes);
   });
+}
+
+/** node:http on a fresh connection: fetch cannot set `Host`, and this never reuses a socket. */
+export async function rawPost(url: string, headers: Record<string, string>, body: string): Promise<Answer> {
+  const { status, headers: received, text } = await exchange(url, { headers, body });
+  return parse(status, received['content-type'] ?? null, text);
 }
 
 export function expectRpcError(answer: Answer, status: number, code: number): void {
