@@ -11,6 +11,7 @@ import { createLogger, internalFaultReporter, type Logger } from './lib/logger.j
 import { packageVersion } from './lib/package-version.js';
 import { DEVELOPMENT_ROOT_KEY, KeyRing } from './lib/secrets.js';
 import { buildMcpServer, type McpSurface } from './mcp/build-server.js';
+import { CoreDispatch } from './mcp/core-dispatch.js';
 import { ToolCatalog } from './mcp/tool-catalog.js';
 import { PROMPTS } from './prompts/registry.js';
 import { RESOURCE_TEMPLATES } from './resources/crm-resources.js';
@@ -233,5 +234,18 @@ export function buildServerFor(runtime: Runtime, fallbackPrincipal?: Principal) 
     admitToolCall: runtime.admitToolCall,
     tracing: runtime.tracing,
     ...(fallbackPrincipal !== undefined && { fallbackPrincipal }),
+  });
+}
+
+/** The MCP core's method table over this runtime: one per transport, HTTP and stdio alike. */
+export function coreDispatchFor(runtime: Runtime): CoreDispatch {
+  return new CoreDispatch({
+    env: runtime.env,
+    surface: runtime.surface,
+    version: VERSION,
+    reportInternal: runtime.reportInternal,
+    admitToolCall: runtime.admitToolCall,
+    changeTokens: runtime.changeTokens,
+    tracing: runtime.tracing,
   });
 }

@@ -1,16 +1,16 @@
+import type { Transport } from '@modelcontextprotocol/server';
 import { apiEndpoint } from './api-endpoint.js';
 import { MCP_RESOURCE_PATHS } from './oauth/resources.js';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { createApp } from './http/app.js';
 import { readiness as newReadiness, type Readiness } from './lifecycle/graceful-shutdown.js';
 import { listen } from './http/serve.js';
 import { fixedPrincipal } from './mcp/authenticate.js';
 import { createMcpEndpoint } from './mcp/mcp-handler.js';
-import { CoreDispatch } from './mcp/core-dispatch.js';
 import { coreEndpoint } from './mcp/node-endpoint.js';
 import { guardsPass } from './http/request-guards.js';
 import type { AuthorizationServerOptions } from './oauth/authorization-server.js';
-import { buildServerFor, localPrincipal, type Runtime, VERSION } from './runtime.js';
+import { buildServerFor, coreDispatchFor, localPrincipal, type Runtime } from './runtime.js';
+import { serveStdioRuntime } from './serve-stdio.js';
 import { type OAuthMode, oauthMode } from './serve-oauth.js';
 
 export interface Serving {
@@ -19,7 +19,7 @@ export interface Serving {
   readonly ended?: Promise<void>;
   /** How many McpServer instances the HTTP pool has ever built (reported by the benchmark). */
   readonly mcpServersBuilt?: () => number;
-  /** How many MCP requests the core on node:http has answered itself (tests). */
+  /** How many MCP requests the core has answered itself, on node:http or stdio (tests). */
   readonly coreAnswered?: () => number;
   /** HTTP only: flips `/readyz` to 503 for a graceful shutdown. */
   readonly readiness?: Readiness;
@@ -30,31 +30,23 @@ export interface ServeOptions {
   /** Test-only seams of the authorization server (never set in production). */
   readonly oauth?: AuthorizationServerOptions;
   /**
-   * Test-only: every MCP request takes the web-standard path (the Hono app and the SDK's handler),
-   * never the core. The differential test (test/mcp/core-differential.test.ts) answers the same
-   * requests both ways and compares.
+   * Test-only: every MCP request takes the SDK path (on HTTP the Hono app and the SDK's handler,
+   * on stdio the SDK's instance), never the core. The differential tests
+   * (test/mcp/core-differential.test.ts, stdio-differential.test.ts) answer the same requests
+   * both ways and compare.
    */
   readonly sdkPathOnly?: boolean;
+  /**
+   * Test-only: the stdio connection's transport (default: this process's stdin and stdout), so
+   * a test serves several connections in one process (test/mcp/stdio-differential.test.ts).
+   */
+  readonly stdioTransport?: Transport;
 }
 
 /** Starts the configured transport over an already started runtime. */
 export async function serveRuntime(runtime: Runtime, options: ServeOptions = {}): Promise<Serving> {
   const { config, logger } = runtime;
-  if (config.transport === 'stdio') {
-    const principal = await localPrincipal(runtime);
-    const handle = serveStdio(() => buildServerFor(runtime, principal), {
-      onerror: (error) => {
-        logger.warn({ err: error }, 'stdio transport error');
-      },
-    });
-    logger.info({ tenant: principal.tenantSlug }, 'serving MCP on stdio');
-    // The stdio lifecycle ends when the client closes our stdin; background work must not keep us alive.
-    const ended = new Promise<void>((resolve) => {
-      process.stdin.once('end', resolve);
-      process.stdin.once('close', resolve);
-    });
-    return { ended, stop: () => handle.close() };
-  }
+  if (config.transport === 'stdio') return serveStdioRuntime(runtime, options);
 
   const {
     authenticate: check,
@@ -95,15 +87,7 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
   });
   let coreAnswered = 0;
   const core = coreEndpoint({
-    dispatch: new CoreDispatch({
-      env: runtime.env,
-      surface: runtime.surface,
-      version: VERSION,
-      reportInternal: runtime.reportInternal,
-      admitToolCall: runtime.admitToolCall,
-      changeTokens: runtime.changeTokens,
-      tracing: runtime.tracing,
-    }),
+    dispatch: coreDispatchFor(runtime),
     tracing: runtime.tracing,
     authenticate,
     guardsPass: guardsPass(config),

@@ -20,7 +20,7 @@ export interface ToolCallDependencies {
 
 /**
  * One tool call, after its arguments have passed the tool's input schema — the one way a call is
- * answered, whether the core on node:http or the SDK server (stdio, and the requests the core
+ * answered, whether the core (on node:http or stdio) or the SDK server (the requests the core
  * hands on) dispatched it: scopes re-checked (`tools/list` already hid what the grant does not
  * allow), the per-grant limit counted, the tool run in a `tool <name>` span, a failure turned into
  * an `isError` result the model reads. `channel` says how a write tool asks the person first.

@@ -25,7 +25,7 @@ const confirmForm = (message: string) => ({
 });
 
 /** Form elicitation: `elicitation: {}` (2025-06-18) or `elicitation: { form: {} }` (2025-11-25 on). */
-function formElicitation(capabilities: ClientCapabilities | undefined): boolean {
+export function formElicitation(capabilities: ClientCapabilities | undefined): boolean {
   const elicitation = capabilities?.elicitation as Record<string, unknown> | undefined;
   if (elicitation === undefined) return false;
   return Object.keys(elicitation).length === 0 || elicitation.form !== undefined;

@@ -23,10 +23,11 @@ export interface CoreDispatchOptions extends ToolCallDependencies {
   readonly version: string;
   /**
    * Write tools confirm by `change_id` on every request the core answers: 2025-era HTTP requests
-   * (stateless, so no server-to-client question) and 2026-07-28 requests that declare no client
-   * capability but extensions/experimental ones (fast-envelope hands on any that declare more,
-   * elicitation included, and any retry carrying `inputResponses`, so `input_required` stays
-   * with confirm-channel.ts on the SDK path).
+   * (stateless, so no server-to-client question), 2025-era stdio requests of a client that did
+   * not declare form elicitation (stdio-core.ts hands on the others' write tools), and 2026-07-28
+   * requests that declare no client capability but extensions/experimental ones (fast-envelope
+   * hands on any that declare more, elicitation included, and any retry carrying
+   * `inputResponses`, so `input_required` stays with confirm-channel.ts on the SDK path).
    */
   readonly changeTokens: ChangeTokens;
 }
@@ -74,6 +75,11 @@ export class CoreDispatch {
   /** Whether the method is one the core answers (notifications are accepted before dispatch). */
   handles(method: string): boolean {
     return Object.hasOwn(this.handlers, method);
+  }
+
+  /** Whether `name` is a tool that only reads (so never asks the person to confirm anything). */
+  readOnly(name: unknown): boolean {
+    return typeof name === 'string' && this.tools.get(name)?.annotations.readOnlyHint === true;
   }
 
   /** The work of answering `request`, or undefined when the SDK must answer it. */

@@ -73,22 +73,44 @@ const isName = (value: unknown): value is { name: string; version: string } =>
   (value.title === undefined || typeof value.title === 'string');
 
 /**
- * Decides, from the parsed body and the headers alone, whether the request is one the core
- * answers exactly as the SDK would: a JSON-RPC 2.0 request or notification of a method in the
- * core's table, with params of the shapes it knows, and headers that agree with the body
- * (H26 §Server Validation). Anything unusual — malformed, a mismatched header, an unknown
- * method or field, a session id — returns undefined and the SDK answers it, refusals included.
+ * Decides, from the parsed body and the headers alone, whether an HTTP request is one the core
+ * answers exactly as the SDK would: a message the core knows (`fastMessage`) and headers that
+ * agree with the body (H26 §Server Validation). Anything unusual — malformed, a mismatched
+ * header, an unknown method or field, a session id — returns undefined and the SDK answers it,
+ * refusals included.
  */
 export function fastEnvelope(body: unknown, header: HeaderOf): FastRequest | undefined {
+  const accept = header('accept') ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
+  if (header('mcp-session-id') !== undefined || header('last-event-id') !== undefined) return undefined;
+  const message = fastMessage(body, { overHttp: true });
+  if (message === undefined) return undefined;
+  const agree =
+    message.era === 'modern'
+      ? modernHeadersAgree(message.method, message.params, header)
+      : legacyHeadersAgree(header);
+  return agree ? message : undefined;
+}
+
+/**
+ * Where a message arrived, for its views (views-negotiation.ts): over HTTP, or on a stdio
+ * connection whose 2025-era `initialize` declared `declaredByInitialize`.
+ */
+export type Arrival =
+  { readonly overHttp: true } | { readonly overHttp: false; readonly declaredByInitialize: unknown };
+
+/**
+ * The body alone, for every transport (HTTP through `fastEnvelope`, stdio through
+ * stdio-core.ts): a JSON-RPC 2.0 request or notification of a method in the core's table, with
+ * params and `_meta` of the shapes it knows; undefined for anything else.
+ */
+export function fastMessage(body: unknown, arrival: Arrival): FastRequest | undefined {
   if (!isPlainObject(body) || !keysWithin(body, MESSAGE_KEYS) || body.jsonrpc !== '2.0') return undefined;
   const { id, method } = body;
   // Absent params are `{}`; `null` is not (the SDK refuses it as an invalid message).
   const params = body.params === undefined ? {} : body.params;
   if (typeof method !== 'string' || !isPlainObject(params)) return undefined;
   if (id !== undefined && typeof id !== 'string' && !Number.isSafeInteger(id)) return undefined;
-  const accept = header('accept') ?? '';
-  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
-  if (header('mcp-session-id') !== undefined || header('last-event-id') !== undefined) return undefined;
   const meta = params._meta;
   if (meta !== undefined && !isPlainObject(meta)) return undefined;
   const era: Era = meta?.[PROTOCOL_VERSION] === undefined ? 'legacy' : 'modern';
@@ -96,26 +118,29 @@ export function fastEnvelope(body: unknown, header: HeaderOf): FastRequest | und
   if (allowed === undefined || !keysWithin(params, allowed)) return undefined;
   const isNotification = id === undefined;
   if (isNotification !== method.startsWith('notifications/')) return undefined;
-  if (
-    era === 'modern'
-      ? !modernHeadersAgree(method, params, meta ?? {}, header)
-      : !legacyHeadersAgree(meta, header)
-  )
-    return undefined;
+  if (era === 'modern' ? !modernMetaKnown(meta ?? {}) : !legacyMetaKnown(meta)) return undefined;
   if (!paramsHaveKnownShapes(method, params)) return undefined;
-  const views = viewsFor({ modern: era === 'modern', overHttp: true }, meta?.[CLIENT_CAPABILITIES]);
+  const modern = era === 'modern';
+  const declared = modern
+    ? meta?.[CLIENT_CAPABILITIES]
+    : arrival.overHttp
+      ? undefined
+      : arrival.declaredByInitialize;
+  const views = viewsFor({ modern, overHttp: arrival.overHttp }, declared);
   return { era, id: id as string | number | undefined, method, params, views };
+}
+
+function modernMetaKnown(meta: Record<string, unknown>): boolean {
+  if (!keysWithin(meta, MODERN_META_KEYS) || meta[PROTOCOL_VERSION] !== MODERN_VERSION) return false;
+  if (!coreCapabilities(meta[CLIENT_CAPABILITIES])) return false;
+  return meta[CLIENT_INFO] === undefined || isName(meta[CLIENT_INFO]);
 }
 
 function modernHeadersAgree(
   method: string,
-  params: Record<string, unknown>,
-  meta: Record<string, unknown>,
+  params: Readonly<Record<string, unknown>>,
   header: HeaderOf,
 ): boolean {
-  if (!keysWithin(meta, MODERN_META_KEYS) || meta[PROTOCOL_VERSION] !== MODERN_VERSION) return false;
-  if (!coreCapabilities(meta[CLIENT_CAPABILITIES])) return false;
-  if (meta[CLIENT_INFO] !== undefined && !isName(meta[CLIENT_INFO])) return false;
   if (header('mcp-protocol-version') !== MODERN_VERSION || header('mcp-method') !== method) return false;
   const name = header('mcp-name');
   // Only exact plain names; an encoded (`=?base64?`) or absent one is the SDK's to judge.
@@ -132,12 +157,14 @@ function coreCapabilities(capabilities: unknown): boolean {
   );
 }
 
-function legacyHeadersAgree(meta: Record<string, unknown> | undefined, header: HeaderOf): boolean {
-  if (meta !== undefined) {
-    if (!keysWithin(meta, LEGACY_META_KEYS)) return false;
-    const token = meta.progressToken;
-    if (token !== undefined && typeof token !== 'string' && !Number.isSafeInteger(token)) return false;
-  }
+function legacyMetaKnown(meta: Record<string, unknown> | undefined): boolean {
+  if (meta === undefined) return true;
+  if (!keysWithin(meta, LEGACY_META_KEYS)) return false;
+  const token = meta.progressToken;
+  return token === undefined || typeof token === 'string' || Number.isSafeInteger(token);
+}
+
+function legacyHeadersAgree(header: HeaderOf): boolean {
   const version = header('mcp-protocol-version');
   if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
   return header('mcp-method') === undefined && header('mcp-name') === undefined;

@@ -1,8 +1,8 @@
 import { VIEWS_EXTENSION } from './views-negotiation.js';
 
 /**
- * Who this server says it is and what it offers, in one place: the SDK server (stdio, and the
- * HTTP requests our core hands on) and our core's own answers read the same values, so the two
+ * Who this server says it is and what it offers, in one place: the SDK server (the requests our
+ * core hands on, over HTTP or stdio) and our core's own answers read the same values, so the two
  * can never describe different servers.
  */
 export const SERVER_NAME = 'workonward-mcp';
