@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { loadConfig } from '../src/config/load.js';
 import { createLogger } from '../src/lib/logger.js';
 import { startRuntime } from '../src/runtime.js';
@@ -78,7 +79,11 @@ process.on('message', (message: Message) => {
   if (message.type === 'stats') {
     if (message.gc === true) globalThis.gc?.();
     const memory = process.memoryUsage();
-    process.send?.({ type: 'stats', memory, poolCreated: serving.mcpServersBuilt?.() ?? 0 });
+    // Committed bytes per V8 space: which of them an RSS change comes from (young or old).
+    const spaces = Object.fromEntries(
+      getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size]),
+    );
+    process.send?.({ type: 'stats', memory, spaces, poolCreated: serving.mcpServersBuilt?.() ?? 0 });
   } else {
     void (async () => {
       await serving.stop();

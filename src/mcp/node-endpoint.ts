@@ -254,9 +254,14 @@ function payloadTooLarge(maxBytes: number): string {
   });
 }
 
+/**
+ * The body is encoded once, here: written as a string, a ~10 KB answer built by concatenation was
+ * flattened to count its bytes, flattened again joined to the head, then encoded.
+ */
 function write(response: ServerResponse, status: number, headers: HeaderList, body: string): void {
-  response.writeHead(status, [...headers, 'content-length', String(Buffer.byteLength(body))]);
-  response.end(body);
+  const bytes = Buffer.from(body);
+  response.writeHead(status, [...headers, 'content-length', String(bytes.length)]);
+  response.end(bytes);
 }
 
 /**
