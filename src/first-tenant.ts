@@ -1,4 +1,4 @@
-import { ensureFirstTenant, mirrorAccountTenant } from './domain/accounts/first-run.js';
+import { AccountSlugTaken, ensureFirstTenant, mirrorAccountTenant } from './domain/accounts/first-run.js';
 import type { Runtime } from './runtime.js';
 
 /** How often a front retries reading its key's account when the backend was down at start. */
@@ -39,19 +39,15 @@ export async function prepareFirstTenant(runtime: Runtime): Promise<() => void> 
       failures += 1;
       return false;
     }
-    const { created, mirrored } = await mirrorAccountTenant(store.db, clock, tenant);
-    if (!mirrored)
-      logger.warn(
-        { event: 'tenant.account_slug_taken', tenant: tenant.slug },
-        `this store already holds another tenant "${tenant.slug}", so the key's account at ${backend} cannot be its tenant: run the front on an empty WORKONWARD_DATA_DIR`,
-      );
-    else if (created)
+    const { created } = await mirrorAccountTenant(store.db, clock, tenant);
+    if (created)
       logger.info(
         { event: 'tenant.first_created', tenant: tenant.slug },
         `this front acts in the account "${tenant.name}" (${tenant.slug}) of WORKONWARD_API_KEY at ${backend}; addresses in WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS join it on their first sign-in`,
       );
     return true;
   };
+  // At start a taken slug stops the server (AccountSlugTaken says why and what to do).
   if (await mirror()) return () => undefined;
   const retry = setInterval(() => {
     void mirror().then(
@@ -59,7 +55,13 @@ export async function prepareFirstTenant(runtime: Runtime): Promise<() => void> 
         if (done) clearInterval(retry);
       },
       (error: unknown) => {
-        runtime.reportInternal(error);
+        if (!(error instanceof AccountSlugTaken)) {
+          runtime.reportInternal(error);
+          return;
+        }
+        // Found only once the backend answered: this store is not the account's, and no retry changes that.
+        clearInterval(retry);
+        logger.error({ event: 'tenant.account_slug_taken', tenant: error.account.slug }, error.message);
       },
     );
   }, ACCOUNT_RETRY_MS);

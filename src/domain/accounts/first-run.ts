@@ -69,17 +69,33 @@ export async function joinOnFirstSignIn(
 }
 
 /**
+ * A front's store already holds a tenant under its key's account slug, with another id: a store
+ * used in embedded mode, or by a front for another backend. Its sign-ins, grants and audit log
+ * belong to that tenant, so the front refuses to act in the account on top of them.
+ */
+export class AccountSlugTaken extends Error {
+  constructor(
+    readonly account: { id: string; slug: string; name: string },
+    readonly holder: { id: string; name: string },
+  ) {
+    super(
+      `this store already holds a tenant "${account.slug}" ("${holder.name}", id ${holder.id}) that is not the account of WORKONWARD_API_KEY ("${account.name}", id ${account.id}): a front keeps the sign-ins, grants and audit log of that account only, and will not act in it on another tenant's. Fix: start the front on an empty WORKONWARD_DATA_DIR (or WORKONWARD_DATABASE_URL); keep this store for the deployment it came from.`,
+    );
+    this.name = 'AccountSlugTaken';
+  }
+}
+
+/**
  * Remote backend mode (issue 7 item 3): the front's one tenant is the API key's account on the
  * backend, under the same id, slug and name, so the consent page names it, a first sign-in joins
  * it (the only tenant), and the front's audit log exports under the backend's slug. A renamed
- * account is renamed here. Returns false when another tenant already holds the slug (a store
- * that was used in embedded mode): the caller says so.
+ * account is renamed here. Throws `AccountSlugTaken` when another tenant already holds the slug.
  */
 export async function mirrorAccountTenant(
   db: Kysely<Database>,
   clock: Clock,
   tenant: { id: string; slug: string; name: string },
-): Promise<{ created: boolean; mirrored: boolean }> {
+): Promise<{ created: boolean }> {
   const inserted = await db
     .insertInto('tenants')
     .values({ ...tenant, created_at: clock.now().toISOString() })
@@ -91,5 +107,13 @@ export async function mirrorAccountTenant(
     .set({ name: tenant.name })
     .where('id', '=', tenant.id)
     .executeTakeFirst();
-  return { created, mirrored: (renamed.numUpdatedRows ?? 0n) > 0n };
+  if ((renamed.numUpdatedRows ?? 0n) === 0n) {
+    const holder = await db
+      .selectFrom('tenants')
+      .select(['id', 'name'])
+      .where('slug', '=', tenant.slug)
+      .executeTakeFirstOrThrow();
+    throw new AccountSlugTaken(tenant, holder);
+  }
+  return { created };
 }
