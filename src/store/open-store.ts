@@ -3,6 +3,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
   type Dialect,
+  type Driver,
   Kysely,
   type KyselyPlugin,
   type LogEvent,
@@ -13,6 +14,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
+import { refusingNulParameters } from './nul-parameters.js';
 import type { OwnerWork } from './owner-work.js';
 import { RuntimeRoleScope } from './runtime-role.js';
 import { grantRuntimeRole } from './runtime-role-grants.js';
@@ -95,12 +97,10 @@ function openSqlite(file: string, log: KyselyLog, checkStatement?: StoreOptions[
     ((sql: string) => {
       checkStatement?.(sql, scope.current());
     });
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({
-      database: withStatementCache(connection, 256, check, relaxCounterWrites(connection)),
-    }),
-    ...log,
+  const dialect = new SqliteDialect({
+    database: withStatementCache(connection, 256, check, relaxCounterWrites(connection)),
   });
+  const db = new Kysely<Database>({ dialect: wrappingDriver(dialect, refusingNulParameters), ...log });
   return assemble(
     db,
     { name: 'sqlite', skipLocked: false, rowLevelSecurity: false },
@@ -144,7 +144,12 @@ function openPostgres(url: string, log: KyselyLog, runtimeRole: string): Store {
     client.on('error', () => undefined);
   });
   const roles = new RuntimeRoleScope(runtimeRole);
-  const db = new Kysely<Database>({ dialect: switchingRoles(new PostgresDialect({ pool }), roles), ...log });
+  const db = new Kysely<Database>({
+    dialect: wrappingDriver(new PostgresDialect({ pool }), (driver) =>
+      refusingNulParameters(roles.driver(driver)),
+    ),
+    ...log,
+  });
   // Kysely looks for its migration tables in every schema unless told which one, so a database
   // holding another schema's `kysely_migration` would skip creating ours; pin it to ours.
   const migrationSchema = async () =>
@@ -161,11 +166,14 @@ function openPostgres(url: string, log: KyselyLog, runtimeRole: string): Store {
   );
 }
 
-/** PostgreSQL's dialect with its driver wrapped to switch each connection to the scope's role. */
-function switchingRoles(base: PostgresDialect, roles: RuntimeRoleScope): Dialect {
+/**
+ * `base` with its driver wrapped: on both databases to refuse NUL parameters (nul-parameters.ts),
+ * on PostgreSQL also to switch each connection to the scope's role (runtime-role.ts).
+ */
+function wrappingDriver(base: Dialect, wrap: (driver: Driver) => Driver): Dialect {
   return {
     createAdapter: () => base.createAdapter(),
-    createDriver: () => roles.driver(base.createDriver()),
+    createDriver: () => wrap(base.createDriver()),
     createQueryCompiler: () => base.createQueryCompiler(),
     createIntrospector: (db) => base.createIntrospector(db),
   };
