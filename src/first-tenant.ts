@@ -1,4 +1,4 @@
-import { AccountSlugTaken, ensureFirstTenant, mirrorAccountTenant } from './domain/accounts/first-run.js';
+import { ForeignTenants, ensureFirstTenant, mirrorAccountTenant } from './domain/accounts/first-run.js';
 import type { Runtime } from './runtime.js';
 
 /** How often a front retries reading its key's account when the backend was down at start. */
@@ -47,7 +47,7 @@ export async function prepareFirstTenant(runtime: Runtime): Promise<() => void> 
       );
     return true;
   };
-  // At start a taken slug stops the server (AccountSlugTaken says why and what to do).
+  // At start, a store holding another tenant stops the server (ForeignTenants says why and what to do).
   if (await mirror()) return () => undefined;
   const retry = setInterval(() => {
     void mirror().then(
@@ -55,13 +55,13 @@ export async function prepareFirstTenant(runtime: Runtime): Promise<() => void> 
         if (done) clearInterval(retry);
       },
       (error: unknown) => {
-        if (!(error instanceof AccountSlugTaken)) {
+        if (!(error instanceof ForeignTenants)) {
           runtime.reportInternal(error);
           return;
         }
         // Found only once the backend answered: this store is not the account's, and no retry changes that.
         clearInterval(retry);
-        logger.error({ event: 'tenant.account_slug_taken', tenant: error.account.slug }, error.message);
+        logger.error({ event: 'tenant.foreign_tenants', tenant: error.account.slug }, error.message);
       },
     );
   }, ACCOUNT_RETRY_MS);

@@ -9,15 +9,15 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { cliCommand, guideBlock } from './support/guide-processes.js';
 
 /**
- * Issue 7: a front started on a store that already holds a tenant under its key's account slug
- * (a store used in embedded mode, or by a front for another backend) refuses to start, naming
- * both tenants and the fix, in both auth modes: acting in the account on top of another tenant's
- * sign-ins, grants and audit log would put them in the wrong account. The real CLI, as operators
- * start it, over a live backend.
+ * Issue 7: a front started on a store that already holds a tenant besides its key's account (a
+ * store used in embedded mode, or by a front for another account; under the account's slug or
+ * not) refuses to start, naming the tenants and the fix, in both auth modes: every tool acts in
+ * the account, so another tenant's members and grants would act in it, with consent pages and
+ * audit rows naming the other tenant. The real CLI, as operators start it, over a live backend.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-describe('a front on a store whose tenant holds the account slug', { timeout: 120_000 }, () => {
+describe('a front on a store that holds another tenant', { timeout: 120_000 }, () => {
   const dirs: string[] = [];
   let cli: string;
   let backend: TestServer;
@@ -37,11 +37,11 @@ describe('a front on a store whose tenant holds the account slug', { timeout: 12
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A data directory as embedded mode left it: its own tenant `summit-ridge`. */
-  function usedStore(): string {
+  /** A data directory as embedded mode left it: one tenant of its own. */
+  function usedStore(slug: string): string {
     const dir = mkdtempSync(path.join(tmpdir(), 'wk-front-taken-'));
     dirs.push(dir);
-    cliCommand(cli, dir, ['tenant', 'create', '--slug', 'summit-ridge', '--name', 'Old Summit']);
+    cliCommand(cli, dir, ['tenant', 'create', '--slug', slug, '--name', 'Old Tenant']);
     return dir;
   }
 
@@ -72,20 +72,23 @@ describe('a front on a store whose tenant holds the account slug', { timeout: 12
   }
 
   it.each([
-    ['oauth', {}],
-    ['none', { WORKONWARD_MCP_AUTH: 'none' }],
+    ['oauth', 'summit-ridge', {}],
+    ['none', 'summit-ridge', { WORKONWARD_MCP_AUTH: 'none' }],
+    ['oauth', 'old-builders', {}],
   ])(
-    'WORKONWARD_MCP_AUTH=%s: exits 1 naming both tenants and the fix; the store is left as it was',
-    async (_, env) => {
-      const dataDir = usedStore();
+    'WORKONWARD_MCP_AUTH=%s, the store holding %s: exits 1 naming the tenants and the fix; the store is left as it was',
+    async (_, slug, env) => {
+      const dataDir = usedStore(slug);
       const { code, stderr } = await startFront(dataDir, env);
       expect(code, stderr).toBe(1);
-      expect(stderr).toContain('this store already holds a tenant "summit-ridge" ("Old Summit"');
-      expect(stderr).toContain('not the account of WORKONWARD_API_KEY ("Summit Ridge Builders"');
+      expect(stderr).toContain(
+        'this store holds tenants other than the account of WORKONWARD_API_KEY ("Summit Ridge Builders" (summit-ridge, id ',
+      );
+      expect(stderr).toContain(`"Old Tenant" (${slug}, id `);
       expect(stderr).toContain('Fix: start the front on an empty WORKONWARD_DATA_DIR');
       expect(stderr).not.toContain(apiKey);
       const tenants = cliCommand(cli, dataDir, ['tenant', 'list']);
-      expect(tenants.trim()).toBe('summit-ridge\tOld Summit');
+      expect(tenants.trim()).toBe(`${slug}\tOld Tenant`);
     },
   );
 });

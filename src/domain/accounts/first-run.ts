@@ -68,20 +68,23 @@ export async function joinOnFirstSignIn(
   return user.id;
 }
 
+type TenantRow = { readonly id: string; readonly slug: string; readonly name: string };
+
 /**
- * A front's store already holds a tenant under its key's account slug, with another id: a store
- * used in embedded mode, or by a front for another backend. Its sign-ins, grants and audit log
- * belong to that tenant, so the front refuses to act in the account on top of them.
+ * A front's store holds tenants other than its key's account: a store used in embedded mode, or
+ * by a front for another account. Their members, grants and audit log are not the account's, and
+ * every tool of a front acts in the account, so the front refuses to serve on top of them.
  */
-export class AccountSlugTaken extends Error {
+export class ForeignTenants extends Error {
   constructor(
-    readonly account: { id: string; slug: string; name: string },
-    readonly holder: { id: string; name: string },
+    readonly account: TenantRow,
+    readonly others: readonly TenantRow[],
   ) {
+    const named = others.map((t) => `"${t.name}" (${t.slug}, id ${t.id})`).join(', ');
     super(
-      `this store already holds a tenant "${account.slug}" ("${holder.name}", id ${holder.id}) that is not the account of WORKONWARD_API_KEY ("${account.name}", id ${account.id}): a front keeps the sign-ins, grants and audit log of that account only, and will not act in it on another tenant's. Fix: start the front on an empty WORKONWARD_DATA_DIR (or WORKONWARD_DATABASE_URL); keep this store for the deployment it came from.`,
+      `this store holds tenants other than the account of WORKONWARD_API_KEY ("${account.name}" (${account.slug}, id ${account.id})): ${named}. A front keeps the sign-ins, grants and audit log of that one account, and every tool acts in it, so it will not serve people and grants of another tenant. Fix: start the front on an empty WORKONWARD_DATA_DIR (or WORKONWARD_DATABASE_URL); keep this store for the deployment it came from.`,
     );
-    this.name = 'AccountSlugTaken';
+    this.name = 'ForeignTenants';
   }
 }
 
@@ -89,31 +92,27 @@ export class AccountSlugTaken extends Error {
  * Remote backend mode (issue 7 item 3): the front's one tenant is the API key's account on the
  * backend, under the same id, slug and name, so the consent page names it, a first sign-in joins
  * it (the only tenant), and the front's audit log exports under the backend's slug. A renamed
- * account is renamed here. Throws `AccountSlugTaken` when another tenant already holds the slug.
+ * account is renamed here. Throws `ForeignTenants`, changing nothing, when the store holds any
+ * other tenant (one under the account's slug included).
  */
 export async function mirrorAccountTenant(
   db: Kysely<Database>,
   clock: Clock,
-  tenant: { id: string; slug: string; name: string },
+  tenant: TenantRow,
 ): Promise<{ created: boolean }> {
+  const others = await db
+    .selectFrom('tenants')
+    .select(['id', 'slug', 'name'])
+    .where('id', '!=', tenant.id)
+    .orderBy('slug')
+    .limit(5)
+    .execute();
+  if (others.length > 0) throw new ForeignTenants(tenant, others);
   const inserted = await db
     .insertInto('tenants')
     .values({ ...tenant, created_at: clock.now().toISOString() })
-    .onConflict((oc) => oc.doNothing())
+    .onConflict((oc) => oc.column('id').doNothing())
     .executeTakeFirst();
-  const created = (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n;
-  const renamed = await db
-    .updateTable('tenants')
-    .set({ name: tenant.name })
-    .where('id', '=', tenant.id)
-    .executeTakeFirst();
-  if ((renamed.numUpdatedRows ?? 0n) === 0n) {
-    const holder = await db
-      .selectFrom('tenants')
-      .select(['id', 'name'])
-      .where('slug', '=', tenant.slug)
-      .executeTakeFirstOrThrow();
-    throw new AccountSlugTaken(tenant, holder);
-  }
-  return { created };
+  await db.updateTable('tenants').set({ name: tenant.name }).where('id', '=', tenant.id).execute();
+  return { created: (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n };
 }
