@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAudit } from '../../src/domain/audit/audit-log.js';
+import { fixedClock } from '../../src/lib/clock.js';
+import { connectionsRepository } from '../../src/oauth/connections.js';
+import { accountsRepository } from '../../src/store/accounts-repository.js';
 import { crmWriter } from '../../src/store/crm-writer.js';
 import type { Store } from '../../src/store/open-store.js';
 import { availableDialects, createTestStore } from '../support/stores.js';
@@ -117,5 +121,58 @@ describe.each(dialects)('tenant keys on %s', (dialect) => {
     expect(
       (await contactsJoinedWithoutTenantFilter(store.db, b.id)).map((row) => row.company_tenant),
     ).not.toContain(a.id);
+  });
+
+  it('refuses a connected app of a user in a tenant they are not a member of, and an audit entry of no tenant row (0015)', async () => {
+    const accounts = accountsRepository(store.db);
+    await accounts.insertUser({ id: 'user-of-a', email: 'a@example.com', name: 'A', created_at: NOW });
+    await accounts.upsertMembership({
+      tenant_id: a.id,
+      user_id: 'user-of-a',
+      role: 'member',
+      created_at: NOW,
+    });
+    const connection = (grant: string, tenant: string) =>
+      connectionsRepository(store.db).create({
+        grant_id: grant,
+        user_id: 'user-of-a',
+        tenant_id: tenant,
+        client_id: 'client',
+        client_name: 'Client',
+        redirect_host: 'app.example',
+        scopes: 'projects:read',
+        created_at: NOW,
+      });
+    await refused(connection('g-cross', b.id));
+    // A grant moved to another tenant is checked as a new one is.
+    await connection('g-own', a.id);
+    await refused(
+      store.db
+        .updateTable('oauth_connections')
+        .set({ tenant_id: b.id })
+        .where('grant_id', '=', 'g-own')
+        .execute(),
+    );
+    const entry = (tenantId: string | null) =>
+      appendAudit(store.db, fixedClock(NOW), {
+        tenantId,
+        userId: null,
+        clientId: null,
+        action: 'test.entry',
+        decision: 'allowed',
+      });
+    await refused(entry('no-such-tenant'));
+    // The same rows inside their tenant (or of no tenant, as sign-in events are) are accepted.
+    await entry(a.id);
+    await entry(null);
+    // Removing the membership removes the user's connections in that tenant with it.
+    await store.db.deleteFrom('memberships').where('user_id', '=', 'user-of-a').execute();
+    expect(
+      await store.db
+        .selectFrom('oauth_connections')
+        .select('grant_id')
+        .where('user_id', '=', 'user-of-a')
+        .execute(),
+    ).toEqual([]);
   });
 });

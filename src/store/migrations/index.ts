@@ -13,6 +13,7 @@ import { outboxTraceParent } from './0011-outbox-trace-parent.js';
 import { tenantKeys } from './0012-tenant-keys.js';
 import { signInMail } from './0013-sign-in-mail.js';
 import { authEpoch } from './0014-auth-epoch.js';
+import { tenantReferences } from './0015-tenant-references.js';
 
 /** Every migration, in order. Explicit, never globbed; names are permanent once released. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -30,4 +31,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0012-tenant-keys': tenantKeys,
   '0013-sign-in-mail': signInMail,
   '0014-auth-epoch': authEpoch,
+  '0015-tenant-references': tenantReferences,
 };
