@@ -61,7 +61,10 @@ export async function prepareFirstTenant(runtime: Runtime): Promise<() => void> 
         }
         // Found only once the backend answered: this store is not the account's, and no retry changes that.
         clearInterval(retry);
-        logger.error({ event: 'tenant.foreign_tenants', tenant: error.account.slug }, error.message);
+        logger.error(
+          { event: 'tenant.foreign_tenants', tenant: error.account.slug },
+          `${error.message} Fix: ${error.hint}`,
+        );
       },
     );
   }, ACCOUNT_RETRY_MS);

@@ -157,7 +157,7 @@ describe('doctor checks, each passing and failing', () => {
     });
   });
 
-  it('backend: skipped when embedded; in remote mode a live backend with a valid key passes, a wrong key or no backend fails', async () => {
+  it('backend: skipped when embedded; in remote mode a live backend with a valid key passes on a front store, a wrong key, no backend or a store holding other tenants fails', async () => {
     expect((await run(backendCheck)).status).toBe('skip');
     const created = await cli(server.config.store.url, [
       'api-key',
@@ -169,7 +169,20 @@ describe('doctor checks, each passing and failing', () => {
     const key = (JSON.parse(created.stdout) as { key: string }).key;
     const remote = (base: string, apiKey: string) =>
       production({ WORKONWARD_BASE_URL: base, WORKONWARD_API_KEY: apiKey, WORKONWARD_SMTP_URL: '' });
-    expect((await run(backendCheck, { config: remote(server.url, key) })).status).toBe('pass');
+    const frontStore = await createTestStore('sqlite');
+    try {
+      expect((await run(backendCheck, { config: remote(server.url, key), store: frontStore })).status).toBe(
+        'pass',
+      );
+    } finally {
+      await frontStore.close();
+    }
+    // This store holds the tenants `one` and `two` (the sign-in check made them): a front refuses it.
+    expect(await run(backendCheck, { config: remote(server.url, key) })).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/other than the account of WORKONWARD_API_KEY .*"One" \(one, id /),
+      fix: expect.stringContaining('empty WORKONWARD_DATA_DIR'),
+    });
     expect((await run(smtpCheck, { config: remote(server.url, key) })).status).toBe('skip');
     const refused = await run(backendCheck, { config: remote(server.url, `wk_live_${'x'.repeat(40)}`) });
     expect(refused).toMatchObject({ status: 'fail', fix: expect.stringContaining('api-key create') });

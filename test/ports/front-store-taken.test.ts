@@ -85,7 +85,7 @@ describe('a front on a store that holds another tenant', { timeout: 120_000 }, (
         'this store holds tenants other than the account of WORKONWARD_API_KEY ("Summit Ridge Builders" (summit-ridge, id ',
       );
       expect(stderr).toContain(`"Old Tenant" (${slug}, id `);
-      expect(stderr).toContain('Fix: start the front on an empty WORKONWARD_DATA_DIR');
+      expect(stderr).toContain('Hint: Start the front on an empty WORKONWARD_DATA_DIR');
       expect(stderr).not.toContain(apiKey);
       const tenants = cliCommand(cli, dataDir, ['tenant', 'list']);
       expect(tenants.trim()).toBe(`${slug}\tOld Tenant`);

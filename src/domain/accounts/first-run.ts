@@ -3,6 +3,7 @@ import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { accountsRepository } from '../../store/accounts-repository.js';
 import type { Database } from '../../store/schema.js';
+import { DomainError } from '../errors.js';
 
 /** `Gitdate Ink` → `gitdate-ink`; `mcp.gitdate.ink` → `mcp-gitdate-ink`. */
 export function tenantSlugOf(name: string): string {
@@ -75,17 +76,30 @@ type TenantRow = { readonly id: string; readonly slug: string; readonly name: st
  * by a front for another account. Their members, grants and audit log are not the account's, and
  * every tool of a front acts in the account, so the front refuses to serve on top of them.
  */
-export class ForeignTenants extends Error {
+export class ForeignTenants extends DomainError {
   constructor(
     readonly account: TenantRow,
     readonly others: readonly TenantRow[],
   ) {
     const named = others.map((t) => `"${t.name}" (${t.slug}, id ${t.id})`).join(', ');
     super(
-      `this store holds tenants other than the account of WORKONWARD_API_KEY ("${account.name}" (${account.slug}, id ${account.id})): ${named}. A front keeps the sign-ins, grants and audit log of that one account, and every tool acts in it, so it will not serve people and grants of another tenant. Fix: start the front on an empty WORKONWARD_DATA_DIR (or WORKONWARD_DATABASE_URL); keep this store for the deployment it came from.`,
+      'conflict',
+      `this store holds tenants other than the account of WORKONWARD_API_KEY ("${account.name}" (${account.slug}, id ${account.id})): ${named}. A front keeps the sign-ins, grants and audit log of that one account, and every tool acts in it, so it will not serve people and grants of another tenant.`,
+      'Start the front on an empty WORKONWARD_DATA_DIR (or WORKONWARD_DATABASE_URL); keep this store for the deployment it came from.',
     );
     this.name = 'ForeignTenants';
   }
+}
+
+/** The first few tenants of `db` besides `account`: none on a front's own store. */
+export function foreignTenants(db: Kysely<Database>, account: { id: string }): Promise<TenantRow[]> {
+  return db
+    .selectFrom('tenants')
+    .select(['id', 'slug', 'name'])
+    .where('id', '!=', account.id)
+    .orderBy('slug')
+    .limit(5)
+    .execute();
 }
 
 /**
@@ -100,13 +114,7 @@ export async function mirrorAccountTenant(
   clock: Clock,
   tenant: TenantRow,
 ): Promise<{ created: boolean }> {
-  const others = await db
-    .selectFrom('tenants')
-    .select(['id', 'slug', 'name'])
-    .where('id', '!=', tenant.id)
-    .orderBy('slug')
-    .limit(5)
-    .execute();
+  const others = await foreignTenants(db, tenant);
   if (others.length > 0) throw new ForeignTenants(tenant, others);
   const inserted = await db
     .insertInto('tenants')
