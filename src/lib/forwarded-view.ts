@@ -9,8 +9,8 @@ const HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
 /**
  * What this server made of one request's forwarding (`GET /healthz/forwarded`), for `doctor` to
- * compare with the URL it asked through. Booleans and the derived origin only: the forwarded
- * values themselves (client addresses) are never echoed back.
+ * compare with the URL it asked through. A flag, header names and the derived origin only: the
+ * forwarded values themselves (client addresses) are never echoed back.
  */
 export interface ForwardedView {
   /** WORKONWARD_MCP_BEHIND_PROXY as this server runs. */
