@@ -63,7 +63,6 @@ const SSE = listOf({
   'x-accel-buffering': 'no',
 });
 const JSON_ANSWER = listOf({ ...SECURITY_HEADERS, 'content-type': 'application/json' });
-const TOO_LARGE = [...JSON_ANSWER, 'connection', 'close'];
 /** A list's headers when the answer goes out gzip-compressed, and when not. */
 const LIST = {
   legacy: {
@@ -112,7 +111,9 @@ export function coreEndpoint(options: CoreEndpointOptions) {
     handOn: (body?: Buffer) => void,
   ): void => {
     const headers = request.headers;
-    const declared = Number(headers['content-length'] ?? '0');
+    // A body without a length (chunked) is the SDK path's: it refuses one past the limit with 413
+    // after the token check, which the core, authenticating only a body it has read, cannot match.
+    const declared = Number(headers['content-length']);
     if (
       request.method !== 'POST' ||
       !isJsonMediaType(headers['content-type']) ||
@@ -124,22 +125,14 @@ export function coreEndpoint(options: CoreEndpointOptions) {
       return;
     }
     const started = performance.now();
+    // Node's parser ends the body at its declared length, so it stays within the limit.
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
     request.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
       size += chunk.length;
-      if (size <= maxBodyBytes) {
-        chunks.push(chunk);
-        return;
-      }
-      // Refused as soon as it passes the limit, never buffered past it; the socket closes after.
-      tooLarge = true;
-      write(response, 413, TOO_LARGE, payloadTooLarge(maxBodyBytes));
+      chunks.push(chunk);
     });
     request.on('end', () => {
-      if (tooLarge) return;
       const body = Buffer.concat(chunks, size);
       const respond = () =>
         answer(request, response, path, body, started).then(
@@ -244,14 +237,6 @@ function parsed(body: Buffer): unknown {
   } catch {
     return undefined;
   }
-}
-
-function payloadTooLarge(maxBytes: number): string {
-  return JSON.stringify({
-    jsonrpc: '2.0',
-    error: { code: -32000, message: `Payload Too Large: Request body must not exceed ${maxBytes} bytes` },
-    id: null,
-  });
 }
 
 /**

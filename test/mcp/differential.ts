@@ -12,10 +12,11 @@ import { exchange } from './raw-http.js';
  * 2. `change_id` and `requestState` (HMACs over a per-store key) and `preview_id` (random per
  *    preview): the two servers have two stores, so these are compared for presence only.
  * 3. Headers that describe the transfer, not the answer: `date`, `content-length` (equal bytes
- *    modulo 1.), `connection`/`keep-alive` (the core says `connection: close` after a 413 so
- *    the rest of an oversized body is not read; Hono lets Node decide), `transfer-encoding`,
+ *    modulo 1.), `connection`/`keep-alive` (Node decides them per connection), `transfer-encoding`,
  *    `vary` (the core's lists say `vary: accept-encoding`: they are gzip-compressed for clients
  *    that accept it, list-bytes.test.ts).
+ * 4. The server's own origin (OAuth mode: the issuer in WWW-Authenticate and in the answers):
+ *    each server listens on its own port.
  */
 const TRANSFER_HEADERS = new Set([
   'date',
@@ -91,4 +92,9 @@ export function normalise(value: unknown): unknown {
         : normalise(item);
   }
   return out;
+}
+
+/** Applies difference 4: the server's origin, wherever it appears, reduced to a mark. */
+export function withoutOrigin(observed: Observed, origin: string): Observed {
+  return JSON.parse(JSON.stringify(observed).replaceAll(origin, '<origin>')) as Observed;
 }
