@@ -47,6 +47,8 @@ export async function startOAuthServer(
     clock?: Clock;
     /** Serve an existing database (a second instance of one deployment); its owner disposes of it. */
     databaseUrl?: string;
+    /** Every MCP request on the SDK path, never the core (the differential tests). */
+    sdkPathOnly?: boolean;
   } = {},
 ): Promise<OAuthTestServer> {
   const database =
@@ -70,7 +72,10 @@ export async function startOAuthServer(
     logger: options.logger ?? createLogger(process.env.TEST_LOG ?? 'silent'),
   });
   // Suites sign the same demo users in many times; the per-address limit is tested on its own.
-  const serving = await serveRuntime(runtime, { oauth: { signInCodesPerAddress: 1000, ...options.oauth } });
+  const serving = await serveRuntime(runtime, {
+    oauth: { signInCodesPerAddress: 1000, ...options.oauth },
+    ...(options.sdkPathOnly === true && { sdkPathOnly: true }),
+  });
   return {
     url: config.oauth.issuer.replace(/^https:/, 'http:'),
     runtime,
