@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { keepAlive, send } from './differential.js';
-import { MAX_BODY, requestCase } from './differential-corpus.js';
+import { DIFFERENTIAL_ENV, keepAlive, send } from './differential.js';
+import { requestCase } from './differential-corpus.js';
 
 /**
  * Differential test of the MCP core (issue 8, step 4): one corpus of generated requests — valid
@@ -20,15 +20,9 @@ describe('the MCP core answers exactly as the SDK path', () => {
   let core: TestServer;
   let sdk: TestServer;
   beforeAll(async () => {
-    const env = {
-      WORKONWARD_MCP_MAX_BODY_BYTES: String(MAX_BODY),
-      // Thousands of calls from one grant: the limit is tested by grant-and-tenant-limits.
-      WORKONWARD_MCP_GRANT_CALLS_PER_MINUTE: '1000000',
-      WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$',
-    };
     [core, sdk] = await Promise.all([
-      startTestServer({ env }),
-      startTestServer({ env, serve: { sdkPathOnly: true } }),
+      startTestServer({ env: DIFFERENTIAL_ENV }),
+      startTestServer({ env: DIFFERENTIAL_ENV, serve: { sdkPathOnly: true } }),
     ]);
   });
   afterAll(async () => {

@@ -35,6 +35,17 @@ export interface Observed {
 }
 
 /**
+ * The servers' settings in every differential test: the corpus's small body limit (so oversized
+ * bodies are cheap), no per-grant limit in the way of thousands of calls from one grant (the
+ * limit is tested by grant-and-tenant-limits), and an allowlist the corpus's addresses pass.
+ */
+export const DIFFERENTIAL_ENV = {
+  WORKONWARD_MCP_MAX_BODY_BYTES: String(MAX_BODY),
+  WORKONWARD_MCP_GRANT_CALLS_PER_MINUTE: '1000000',
+  WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$',
+};
+
+/**
  * Kept-alive connections for ordinary bodies, a fresh one for bodies the server may refuse before
  * reading them whole (so no later request lands on a socket being closed).
  */

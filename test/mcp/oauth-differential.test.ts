@@ -5,8 +5,8 @@ import { ALL_SCOPES, type Scope } from '../../src/domain/scopes.js';
 import { connectionsRepository } from '../../src/oauth/connections.js';
 import { startOAuthServer, type OAuthTestServer } from '../oauth/support/oauth-server.js';
 import { TEST_NOW } from '../support/server.js';
-import { keepAlive, type Observed, send, withoutOrigin } from './differential.js';
-import { MAX_BODY, requestCase } from './differential-corpus.js';
+import { DIFFERENTIAL_ENV, keepAlive, type Observed, send, withoutOrigin } from './differential.js';
+import { requestCase } from './differential-corpus.js';
 
 /**
  * The differential test of the MCP core (core-differential.test.ts) in OAuth mode: the same
@@ -90,14 +90,9 @@ describe('in OAuth mode, the MCP core answers exactly as the SDK path', () => {
   let sdk: OAuthTestServer;
   const tokens = new Map<OAuthTestServer, Record<string, string>>();
   beforeAll(async () => {
-    const env = {
-      WORKONWARD_MCP_MAX_BODY_BYTES: String(MAX_BODY),
-      WORKONWARD_MCP_GRANT_CALLS_PER_MINUTE: '1000000',
-      WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$',
-    };
     [core, sdk] = await Promise.all([
-      startOAuthServer({ env }),
-      startOAuthServer({ env, sdkPathOnly: true }),
+      startOAuthServer({ env: DIFFERENTIAL_ENV }),
+      startOAuthServer({ env: DIFFERENTIAL_ENV, sdkPathOnly: true }),
     ]);
     for (const server of [core, sdk]) tokens.set(server, await issue(server));
   });

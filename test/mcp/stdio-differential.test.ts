@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Serving } from '../../src/serve.js';
 import { serveStdioRuntime } from '../../src/serve-stdio.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { normalise } from './differential.js';
+import { DIFFERENTIAL_ENV, normalise } from './differential.js';
 import { type Era, type Message, messagesAt, withEnvelope } from './differential-corpus.js';
 import { MODERN_META } from './raw-http.js';
 
@@ -195,11 +195,10 @@ describe('the MCP core on stdio answers exactly as the SDK alone', () => {
   let core: TestServer;
   let sdk: TestServer;
   beforeAll(async () => {
-    const env = {
-      WORKONWARD_MCP_GRANT_CALLS_PER_MINUTE: '1000000',
-      WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$',
-    };
-    [core, sdk] = await Promise.all([startTestServer({ env }), startTestServer({ env })]);
+    [core, sdk] = await Promise.all([
+      startTestServer({ env: DIFFERENTIAL_ENV }),
+      startTestServer({ env: DIFFERENTIAL_ENV }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([core.stop(), sdk.stop()]);
