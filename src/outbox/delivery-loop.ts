@@ -1,4 +1,5 @@
 import { newSecretToken } from '../lib/ids.js';
+import { lazilyCommitted } from '../store/lazy-commit.js';
 import { leaseOutbox } from '../store/mail-outbox.js';
 import { housekeep } from './housekeeping.js';
 import { type Settled, settleIn } from './settle.js';
@@ -13,11 +14,21 @@ import {
 import { NO_TRACING } from '../observability/tracing.js';
 
 /**
+ * The worker's transactions commit lazily (store/lazy-commit.ts: on SQLite without the fsync
+ * that blocks the event loop), all but one in this many, which commits durably. A power cut (not
+ * a crashed process: that loses nothing committed) can lose at most the last DURABLE_EVERY − 1
+ * transactions, each recording at most a window of outcomes; those messages are sent again with
+ * their one Message-ID (at least once), and each transaction's outbox rows and audit entries are
+ * kept or lost together.
+ */
+export const DURABLE_EVERY = 8;
+
+/**
  * The outbox worker: keeps up to `lanes × batch` messages in flight at all times instead of
  * working in rounds (where every round waits for its slowest message before the next lease).
  * Whenever `batch` sends have finished, ONE transaction records their outcomes and leases as many
- * rows as the window has room for: one commit (one fsync on SQLite with synchronous=FULL) per
- * `batch` messages instead of two, and the mail server is never left without work while the
+ * rows as the window has room for: one commit per `batch` messages instead of two (and on
+ * SQLite one fsync per DURABLE_EVERY commits), and the mail server is never left without work while the
  * database is written. At most the window plus the finished-but-unrecorded messages (≤ 2 ×
  * window) can be sent again after a crash, each with its one Message-ID (docs/email.md).
  */
@@ -31,6 +42,7 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
   let stopped = false;
   let kicked = false;
   let lastHousekeeping = 0;
+  let steps = 0;
   let wake: (() => void) | undefined;
   const notify = () => {
     wake?.();
@@ -52,8 +64,9 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
     const recording = finished.splice(0, finished.length);
     const room = stopped || options.dryRun ? 0 : window - inFlight;
     const nowDate = options.clock.now();
+    steps = (steps + 1) % DURABLE_EVERY;
     const work = () =>
-      options.db.transaction().execute(async (tx) => {
+      lazilyCommitted(options.db, options.traits, steps === 0, async (tx) => {
         const after = recording.length > 0 ? await settleIn(tx, options, owner, recording) : undefined;
         const rows =
           room > 0

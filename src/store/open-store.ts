@@ -33,6 +33,11 @@ export interface DialectTraits {
   readonly skipLocked: boolean;
   /** Row-level security admits only the tenant set by `withTenant` (migration 0010). */
   readonly rowLevelSecurity: boolean;
+  /**
+   * A commit's fsync runs on the event loop (better-sqlite3), so every commit blocks every
+   * request for it; see store/lazy-commit.ts. PostgreSQL flushes in its server process.
+   */
+  readonly commitBlocksEventLoop: boolean;
 }
 
 export interface Store {
@@ -86,7 +91,8 @@ function openSqlite(file: string, log: KyselyLog, checkStatement?: StoreOptions[
   connection.pragma('journal_mode = WAL');
   // FULL: a send acknowledged to a client is in the outbox even after a power loss, not only
   // after a process crash (NORMAL under WAL). Still thousands of commits per second here.
-  // Rate-limit counter writes made on their own are the one exception (relaxed-counters.ts).
+  // Two exceptions, both safe to lose to a power cut: rate-limit counter writes made on their own
+  // (relaxed-counters.ts) and the outbox worker's recording transactions (lazy-commit.ts).
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
@@ -103,7 +109,7 @@ function openSqlite(file: string, log: KyselyLog, checkStatement?: StoreOptions[
   const db = new Kysely<Database>({ dialect: wrappingDriver(dialect, refusingNulParameters), ...log });
   return assemble(
     db,
-    { name: 'sqlite', skipLocked: false, rowLevelSecurity: false },
+    { name: 'sqlite', skipLocked: false, rowLevelSecurity: false, commitBlocksEventLoop: true },
     scope === undefined ? NO_ROLES : scopedRoles(scope),
   );
 }
@@ -156,7 +162,7 @@ function openPostgres(url: string, log: KyselyLog, runtimeRole: string): Store {
     (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
   return assemble(
     db,
-    { name: 'postgres', skipLocked: true, rowLevelSecurity: true },
+    { name: 'postgres', skipLocked: true, rowLevelSecurity: true, commitBlocksEventLoop: false },
     {
       asTenant: (tenantId, work) => roles.asTenant(tenantId, work),
       asOwner: (_reason, work) => roles.asOwner(work),
