@@ -41,13 +41,19 @@ function asInvalidParams(method: string, error: unknown): ProtocolError | undefi
  * Wraps the handlers already registered and every one registered later. Remove once the SDK
  * reports these as InvalidParams itself.
  *
- * Still needed with the MCP core (issue 8, checked 2 Dec 2026 by disabling it): the core answers
- * only well-formed requests and hands every refusal to the SDK path, and resources/read,
- * resources/list, prompts/get and logging/setLevel are not in its table at all — so a wrongly
- * typed `cursor`, `uri`, prompt `name`/`arguments` or initialize `protocolVersion` is judged by
- * the SDK. Without this wrap, 8 cases of test/mcp/hostile-input.test.ts "wrongly typed params"
- * answer -32603 instead of -32602. It can go when the core owns those refusals too (then the
- * differential test compares the core's -32602 with the SDK's) or the SDK fixes it upstream.
+ * Still needed with the MCP core on HTTP and on stdio (issue 8, checked 2 Dec 2026 by disabling
+ * it): the core answers only well-formed requests and hands every refusal to the SDK, so these
+ * are still the SDK's to judge, on both transports (stdio hands on to the same instances):
+ * - a wrongly typed `cursor` on tools/list, prompts/list, resources/templates/list (in the core's
+ *   table, but any `cursor` is handed on: our lists are one page) and resources/list;
+ * - resources/read `uri`, prompts/get `name` and `arguments`: methods outside the core's table;
+ * - initialize `protocolVersion`: on HTTP the core answers only a supported version, and on stdio
+ *   every initialize is the instance's (it keeps the client's capabilities).
+ * Without this wrap, 9 cases of test/mcp/hostile-input.test.ts "wrongly typed params" answer
+ * -32603 instead of -32602. It can go when the core owns those refusals (the list cursors, and
+ * resources/read, resources/list and prompts/get moved into its table; the differential tests
+ * then compare the core's -32602 with the SDK's) and the SDK reports initialize's itself, or when
+ * the SDK fixes it upstream.
  */
 export function reportInvalidParams(server: McpServer): void {
   const table = server.server as unknown as HandlerTable;
