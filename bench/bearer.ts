@@ -136,7 +136,7 @@ async function load(connections: number) {
 
 const one = await load(1);
 const ten = await load(10);
-const verifierOnly = storedTokenVerifier(runtime.store.db, issuer, runtime.clock);
+const verifierOnly = storedTokenVerifier(runtime.store, issuer, runtime.clock);
 const iterations = 3000;
 const started = process.hrtime.bigint();
 for (let i = 0; i < iterations; i += 1) await verifierOnly.verifyAccessToken(token, `${issuer}/mcp`);

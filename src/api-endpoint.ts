@@ -19,7 +19,7 @@ export function apiEndpoint(runtime: Runtime) {
   );
   return createApiHandler({
     operations: API_OPERATIONS,
-    verifyKey: storedApiKeyVerifier(store.db, clock),
+    verifyKey: storedApiKeyVerifier(store, clock),
     // A call that asks for a dry run gets its email with dry-run forced on.
     contextFor: (principal, { dryRun }) => toolContext(env, principal, { dryRun }),
     accountFor: (principal) => env.portsFor(principal).account,

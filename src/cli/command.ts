@@ -52,7 +52,8 @@ export async function withStore<T>(config: Config, work: (store: Store) => Promi
   const store = openStore(config.store.url, { runtimeRole: config.store.runtimeRole });
   try {
     await store.migrate();
-    return await work(store);
+    // Owner work (store/owner-work.ts): the operator works on every tenant.
+    return await store.asOwner('cli and backups', () => work(store));
   } finally {
     await store.close();
   }

@@ -139,7 +139,7 @@ export async function createAuthorizationServer(
   purge.unref();
   return {
     provider,
-    verifier: storedTokenVerifier(db, issuer, clock),
+    verifier: storedTokenVerifier(store, issuer, clock),
     close: () => {
       clearInterval(purge);
     },

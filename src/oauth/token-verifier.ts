@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { Principal } from '../domain/principal.js';
 import { type Clock, epochMs } from '../lib/clock.js';
 import { sha256 } from '../lib/secrets.js';
 import type { TokenVerifier, VerifiedToken } from './token-verifier-contract.js';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/open-store.js';
 import { connectionsRepository, parseScopes } from './connections.js';
 import { isOurResource } from './resources.js';
 import { type TokenFacts, VerifiedTokenCache, authEpochReader } from './verified-token-cache.js';
@@ -27,11 +26,12 @@ interface AccessTokenPayload {
  * and still checks expiry against the clock; only an unchanged epoch skips the join.
  */
 export function storedTokenVerifier(
-  db: Kysely<Database>,
+  store: Pick<Store, 'db' | 'asOwner'>,
   issuer: string,
   clock: Clock,
   cache = new VerifiedTokenCache(),
 ): TokenVerifier {
+  const { db } = store;
   const connections = connectionsRepository(db);
   const readEpoch = authEpochReader(db);
 
@@ -83,27 +83,30 @@ export function storedTokenVerifier(
     return { principal, exp: payload.exp, rowExpiresAt: row.expires_at, lastUsedAt: row.last_used_at };
   }
 
+  async function verify(token: string, resource: string): Promise<VerifiedToken | undefined> {
+    if (token.length < 20 || token.length > 512 || !isOurResource(issuer, resource)) return undefined;
+    const hash = sha256(token);
+    // Read before the cache (and before any lookup it leads to): a change committed after this
+    // read bumps the epoch past it, so the next request cannot use what this one verifies.
+    const epoch = await readEpoch();
+    let facts = epoch === undefined ? undefined : cache.get(hash, epoch, epochMs(clock));
+    if (facts === undefined) {
+      facts = await lookUp(hash);
+      if (facts === undefined) return undefined;
+      if (epoch !== undefined) cache.set(hash, epoch, facts, epochMs(clock));
+    }
+    const now = clock.now();
+    const nowMs = now.getTime();
+    if (facts.exp * 1000 <= nowMs) return undefined;
+    if (facts.rowExpiresAt !== null && facts.rowExpiresAt <= nowMs) return undefined;
+    const { grantId } = facts.principal;
+    if (grantId !== undefined && (await connections.touch(grantId, now, facts.lastUsedAt)))
+      facts.lastUsedAt = now.toISOString();
+    return { principal: facts.principal, expiresAt: facts.exp };
+  }
+
   return {
-    async verifyAccessToken(token: string, resource: string): Promise<VerifiedToken | undefined> {
-      if (token.length < 20 || token.length > 512 || !isOurResource(issuer, resource)) return undefined;
-      const hash = sha256(token);
-      // Read before the cache (and before any lookup it leads to): a change committed after this
-      // read bumps the epoch past it, so the next request cannot use what this one verifies.
-      const epoch = await readEpoch();
-      let facts = epoch === undefined ? undefined : cache.get(hash, epoch, epochMs(clock));
-      if (facts === undefined) {
-        facts = await lookUp(hash);
-        if (facts === undefined) return undefined;
-        if (epoch !== undefined) cache.set(hash, epoch, facts, epochMs(clock));
-      }
-      const now = clock.now();
-      const nowMs = now.getTime();
-      if (facts.exp * 1000 <= nowMs) return undefined;
-      if (facts.rowExpiresAt !== null && facts.rowExpiresAt <= nowMs) return undefined;
-      const { grantId } = facts.principal;
-      if (grantId !== undefined && (await connections.touch(grantId, now, facts.lastUsedAt)))
-        facts.lastUsedAt = now.toISOString();
-      return { principal: facts.principal, expiresAt: facts.exp };
-    },
+    // Owner work (store/owner-work.ts): the token names its tenant only once it is found.
+    verifyAccessToken: (token, resource) => store.asOwner('token verifier', () => verify(token, resource)),
   };
 }

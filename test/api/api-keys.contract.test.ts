@@ -7,6 +7,7 @@ import { fixedClock } from '../../src/lib/clock.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { TEST_NOW } from '../support/server.js';
 import { availableDialects, createTestStore } from '../support/stores.js';
+import { tenantGuard } from '../support/tenant-guard.js';
 
 const dialects = await availableDialects();
 const clock = fixedClock(TEST_NOW);
@@ -15,7 +16,7 @@ describe.each(dialects)('API keys on %s', (dialect) => {
   let store: Store & { url: string };
   let second: Store;
   beforeAll(async () => {
-    store = await createTestStore(dialect);
+    store = await createTestStore(dialect, tenantGuard().options);
     await loadDemoData(store.db, clock);
     // A second connection pool on the same database: another instance of one deployment.
     second = openStore(store.url);
@@ -24,6 +25,8 @@ describe.each(dialects)('API keys on %s', (dialect) => {
     await second.close();
     await store.close();
   });
+  /** What the operator does or reads across tenants (as the CLI runs it: store/owner-work.ts). */
+  const asOperator = <T>(work: () => Promise<T>) => store.asOwner('cli and backups', work);
 
   it('are shown once as wk_live_…, stored only as a hash, bound to one tenant and its scopes', async () => {
     const { key, record } = await createApiKey(store.db, clock, {
@@ -40,27 +43,25 @@ describe.each(dialects)('API keys on %s', (dialect) => {
       on_behalf_of: false,
       revoked_at: null,
     });
-    const rows = await store.db.selectFrom('api_keys').selectAll().execute();
+    const rows = await asOperator(() => store.db.selectFrom('api_keys').selectAll().execute());
     expect(JSON.stringify(rows)).not.toContain(key.slice(16));
-    const verified = await storedApiKeyVerifier(store.db, clock)(key);
+    const verified = await storedApiKeyVerifier(store, clock)(key);
     expect(verified).toMatchObject({
       tenantSlug: 'summit-ridge',
       scopes: ['projects:read', 'bids:read'],
       userId: null,
       apiKey: { id: record.id, prefix: record.prefix, mayActForPeople: false, onBehalfOf: null },
     });
-    const audit = await store.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'api_key.created')
-      .execute();
+    const audit = await asOperator(() =>
+      store.db.selectFrom('audit_log').selectAll().where('action', '=', 'api_key.created').execute(),
+    );
     expect(audit.map((a) => JSON.parse(a.details) as { key: string })).toContainEqual(
       expect.objectContaining({ key: record.prefix }),
     );
   });
 
   it('refuse a malformed, unknown or altered key', async () => {
-    const verify = storedApiKeyVerifier(store.db, clock);
+    const verify = storedApiKeyVerifier(store, clock);
     const { key } = await createApiKey(store.db, clock, { tenantSlug: 'summit-ridge', createdBy: 'cli' });
     const altered = `${key.slice(0, -1)}${key.endsWith('0') ? '1' : '0'}`;
     for (const bad of [altered, key.toUpperCase(), `${key} `, 'wk_live_', '', `wk_test_${key.slice(8)}`])
@@ -69,15 +70,15 @@ describe.each(dialects)('API keys on %s', (dialect) => {
   });
 
   it('revoked on one instance, refused on the next request on another', async () => {
-    const onFirst = storedApiKeyVerifier(store.db, clock);
-    const onSecond = storedApiKeyVerifier(second.db, clock);
+    const onFirst = storedApiKeyVerifier(store, clock);
+    const onSecond = storedApiKeyVerifier(second, clock);
     const { key, record } = await createApiKey(store.db, clock, {
       tenantSlug: 'harbor-line',
       onBehalfOf: true,
       createdBy: 'cli',
     });
     expect((await onSecond(key))?.apiKey?.mayActForPeople).toBe(true);
-    await revokeApiKey(store.db, clock, record.prefix, { label: 'cli' });
+    await asOperator(() => revokeApiKey(store.db, clock, record.prefix, { label: 'cli' }));
     expect(await onSecond(key)).toBeUndefined();
     expect(await onFirst(key)).toBeUndefined();
     const listed = await listApiKeys(second.db, 'harbor-line');

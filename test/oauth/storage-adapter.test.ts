@@ -13,6 +13,7 @@ import {
 import type { Store } from '../../src/store/open-store.js';
 import { ManualClock } from '../support/clock.js';
 import { availableDialects, createTestStore } from '../support/stores.js';
+import { tenantGuard } from '../support/tenant-guard.js';
 
 const dialects = await availableDialects();
 const keys = new KeyRing('ab'.repeat(32));
@@ -21,7 +22,7 @@ const clock = new ManualClock();
 describe.each(dialects)('the oidc-provider storage adapter (%s)', (dialect) => {
   let store: Store;
   beforeAll(async () => {
-    store = await createTestStore(dialect);
+    store = await createTestStore(dialect, tenantGuard().options);
   });
   afterAll(() => store.close());
   const adapter = (model: string) =>

@@ -33,7 +33,7 @@ describe.each(dialects)('verified-token cache across two instances on %s', (dial
     a = await createTestStore(dialect);
     await loadDemoData(a.db, clock);
     b = openStore(a.url, { onQuery: (event) => sentByB.push(event.query.sql) });
-    verifyOnB = storedTokenVerifier(b.db, ISSUER, clock);
+    verifyOnB = storedTokenVerifier(b, ISSUER, clock);
     tenantId = (await a.db.selectFrom('tenants').select('id').orderBy('slug').executeTakeFirstOrThrow()).id;
   });
   afterAll(async () => {

@@ -29,7 +29,7 @@ describe('Settings → API keys', () => {
     expect(created.headers.get('cache-control')).toBe('no-store');
     const html = await created.text();
     const key = /wk_live_[0-9a-f]{64}/.exec(html)?.[0] ?? '';
-    const verify = storedApiKeyVerifier(server.runtime.store.db, server.runtime.clock);
+    const verify = storedApiKeyVerifier(server.runtime.store, server.runtime.clock);
     expect(await verify(key)).toMatchObject({
       tenantSlug: 'summit-ridge',
       scopes: ['projects:read', 'bids:read'],

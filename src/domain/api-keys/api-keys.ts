@@ -146,7 +146,7 @@ export async function revokeApiKey(
   if (row === undefined) throw notFound(`API key ${JSON.stringify(idOrPrefix)}`, hint);
   const at = clock.now().toISOString();
   await db.transaction().execute(async (trx) => {
-    if (!(await apiKeysRepository(trx).revoke(row.id, at))) return;
+    if (!(await apiKeysRepository(trx).revoke(row.id, at, row.tenant_id))) return;
     await appendAudit(trx, clock, {
       tenantId: row.tenant_id,
       userId: by.userId ?? null,

@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../../lib/clock.js';
 import { safeEqual, sha256 } from '../../lib/secrets.js';
 import { apiKeysRepository } from '../../store/api-keys-repository.js';
-import type { Database } from '../../store/schema.js';
+import type { Store } from '../../store/open-store.js';
 import type { Principal } from '../principal.js';
 import { API_KEY_PATTERN, parseScopeList } from './api-keys.js';
 
@@ -17,9 +16,12 @@ export type ApiKeyVerifier = (presented: string) => Promise<Principal | undefine
  * request on every instance), then compares the hashes in constant time as well: the index finds
  * the row, the comparison decides.
  */
-export function storedApiKeyVerifier(db: Kysely<Database>, clock: Clock): ApiKeyVerifier {
-  const keys = apiKeysRepository(db);
-  return async (presented) => {
+export function storedApiKeyVerifier(store: Pick<Store, 'db' | 'asOwner'>, clock: Clock): ApiKeyVerifier {
+  const keys = apiKeysRepository(store.db);
+  // Owner work (store/owner-work.ts): the key names its tenant only once it is found.
+  return (presented) => store.asOwner('api key verifier', () => verify(presented));
+
+  async function verify(presented: string): Promise<Principal | undefined> {
     if (!API_KEY_PATTERN.test(presented)) return undefined;
     const hash = sha256(presented);
     const row = await keys.findLiveByHash(hash);
@@ -34,5 +36,5 @@ export function storedApiKeyVerifier(db: Kysely<Database>, clock: Clock): ApiKey
       scopes: parseScopeList(row.scopes),
       apiKey: { id: row.id, prefix: row.prefix, mayActForPeople: row.on_behalf_of === 1, onBehalfOf: null },
     };
-  };
+  }
 }
