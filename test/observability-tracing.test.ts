@@ -3,15 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
-import { fixedClock } from '../src/lib/clock.js';
 import { createLogger } from '../src/lib/logger.js';
-import { startRuntime, type Runtime } from '../src/runtime.js';
-import { type Serving, serveRuntime } from '../src/serve.js';
 import { arrivals } from './support/arrivals.js';
-import { TEST_NOW } from './support/server.js';
+import { startTestServer, type TestServer } from './support/server.js';
 import { startTestSmtpServer, type TestSmtpServer } from './support/smtp.js';
-import { createTestDatabase, type TestDatabase } from './support/stores.js';
 
 /** One span as OTLP/HTTP JSON carries it. */
 interface OtlpSpan {
@@ -64,29 +59,12 @@ const attribute = (span: OtlpSpan, key: string) => {
 
 let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 let smtp: TestSmtpServer;
-let database: TestDatabase;
-let runtime: Runtime;
-let serving: Serving;
+let server: TestServer;
 const logLines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   smtp = await startTestSmtpServer();
-  database = await createTestDatabase('sqlite');
-  const config = loadConfig({
-    WORKONWARD_ENV: 'development',
-    WORKONWARD_MCP_TRANSPORT: 'http',
-    WORKONWARD_MCP_AUTH: 'none',
-    WORKONWARD_MCP_TENANT: 'summit-ridge',
-    WORKONWARD_MCP_PORT: '0',
-    WORKONWARD_DATABASE_URL: database.url,
-    WORKONWARD_SMTP_URL: smtp.url,
-    WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$',
-    WORKONWARD_MAIL_POLL_MS: '50',
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_BSP_SCHEDULE_DELAY: '50',
-    OTEL_SERVICE_NAME: 'workonward-test',
-  });
   const capture = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n'))
@@ -94,16 +72,20 @@ beforeAll(async () => {
       done();
     },
   });
-  runtime = await startRuntime(config, {
-    clock: fixedClock(TEST_NOW),
+  server = await startTestServer({
+    env: {
+      WORKONWARD_SMTP_URL: smtp.url,
+      WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$',
+      WORKONWARD_MAIL_POLL_MS: '50',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      OTEL_SERVICE_NAME: 'workonward-test',
+    },
     logger: createLogger('info', capture),
   });
-  serving = await serveRuntime(runtime);
 });
 afterAll(async () => {
-  await serving.stop();
-  await runtime.close();
-  await database.dispose();
+  await server.stop();
   await smtp.close();
   await receiver.close();
 });
@@ -116,16 +98,16 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const client = new Client({ name: 'trace-test', version: '1.0.0' });
     await client.connect(
-      new StreamableHTTPClientTransport(new URL('/mcp', serving.url), {
+      new StreamableHTTPClientTransport(new URL('/mcp', server.url), {
         requestInit: { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } },
       }),
     );
-    const answeredBefore = serving.coreAnswered?.() ?? 0;
+    const answeredBefore = server.coreAnswered();
     expect((await client.callTool({ name: 'projects.list', arguments: {} })).isError).toBeFalsy();
     await client.close();
     // Tracing does not change the path: the MCP core answered the call and made the spans.
-    expect(serving.coreAnswered?.()).toBe(answeredBefore + 1);
-    expect(serving.mcpServersBuilt?.()).toBe(0);
+    expect(server.coreAnswered()).toBe(answeredBefore + 1);
+    expect(server.sdkServersBuilt()).toBe(0);
 
     const tool = await receiver.until((spans) =>
       spans.find((s) => s.name === 'tool projects.list' && s.traceId === traceId),
@@ -149,7 +131,7 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
 
   it('keeps a request the core hands on to the SDK path in one HTTP span, with its MCP span inside', async () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
-    const response = await fetch(new URL('/mcp', serving.url), {
+    const response = await fetch(new URL('/mcp', server.url), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -167,7 +149,7 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     // A barrier before counting server spans: a request sent after that answer was read ends its
     // span after every span of that request, and spans are exported in the order they end.
     const barrier = '5f2c3a1b9d8e7f6a5b4c3d2e1f0a9b8c';
-    await fetch(new URL('/healthz', serving.url), {
+    await fetch(new URL('/healthz', server.url), {
       headers: { traceparent: `00-${barrier}-a1b2c3d4e5f60718-01` },
     });
     await receiver.until((spans) => spans.find((s) => s.traceId === barrier));
@@ -176,12 +158,12 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     expect(mcp.parentSpanId).toBe(servers[0]?.spanId);
     expect(servers[0]?.parentSpanId).toBe('b7ad6b7169203331');
     expect(attribute(servers[0] as OtlpSpan, 'http.route')).toBe('/mcp');
-    expect(serving.mcpServersBuilt?.()).toBeGreaterThan(0);
+    expect(server.sdkServersBuilt()).toBeGreaterThan(0);
   });
 
   it('traces a send through its tool and the worker’s SMTP delivery, and log lines carry the trace id', async () => {
     const client = new Client({ name: 'trace-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', serving.url)));
+    await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', server.url)));
     const sent = await client.callTool({
       name: 'send_email',
       arguments: { to: ['person@gitdate.ink'], subject: 'Traced', text: 'Hello', idempotency_key: 'trace-1' },

@@ -1,44 +1,18 @@
 import { createApiKey } from '../../src/domain/api-keys/api-keys.js';
-import { loadConfig } from '../../src/config/load.js';
-import { fixedClock } from '../../src/lib/clock.js';
-import { createLogger } from '../../src/lib/logger.js';
-import { startRuntime, type Runtime } from '../../src/runtime.js';
-import { serveRuntime } from '../../src/serve.js';
-import { TEST_NOW } from '../support/server.js';
+import type { Runtime } from '../../src/runtime.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
-export interface ApiInstance {
-  readonly url: string;
-  readonly runtime: Runtime;
-  stop(): Promise<void>;
-}
+export type ApiInstance = TestServer;
 
 /** One server instance over `databaseUrl` (several may share one database), demo data loaded. */
-export async function startApiInstance(
+export function startApiInstance(
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<ApiInstance> {
-  const config = loadConfig({
-    WORKONWARD_ENV: 'development',
-    WORKONWARD_MCP_TRANSPORT: 'http',
-    WORKONWARD_MCP_AUTH: 'none',
-    WORKONWARD_MCP_TENANT: 'summit-ridge',
-    WORKONWARD_MCP_PORT: '0',
-    WORKONWARD_DATABASE_URL: databaseUrl,
-    WORKONWARD_LOG_LEVEL: 'silent',
-    WORKONWARD_MAIL_WORKER: '0',
-    WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$',
-    ...env,
+  return startTestServer({
+    databaseUrl,
+    env: { WORKONWARD_MAIL_WORKER: '0', WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$', ...env },
   });
-  const runtime = await startRuntime(config, { clock: fixedClock(TEST_NOW), logger: createLogger('silent') });
-  const serving = await serveRuntime(runtime);
-  return {
-    url: serving.url ?? '',
-    runtime,
-    async stop() {
-      await serving.stop();
-      await runtime.close();
-    },
-  };
 }
 
 export async function apiKey(

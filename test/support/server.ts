@@ -1,7 +1,7 @@
 import type { Config } from '../../src/config/config.js';
 import { loadConfig } from '../../src/config/load.js';
 import { fixedClock, type Clock } from '../../src/lib/clock.js';
-import { createLogger } from '../../src/lib/logger.js';
+import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { type ServeOptions, serveRuntime } from '../../src/serve.js';
 import type { StoreOptions } from '../../src/store/open-store.js';
@@ -21,33 +21,43 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/**
- * A real server on an ephemeral loopback port over a fresh database of the given dialect, with
- * the demo data loaded. `env` overrides any WORKONWARD_* variable.
- */
-export async function startTestServer(
-  options: {
-    dialect?: Dialect;
-    env?: Record<string, string>;
-    clock?: Clock;
-    serve?: ServeOptions;
-    storeOptions?: StoreOptions;
-  } = {},
-): Promise<TestServer> {
-  const database = await createTestDatabase(options.dialect ?? 'sqlite');
-  const config = loadConfig({
+/** What every test server starts from: development, HTTP on a free loopback port, no sign-in, one tenant, silent. */
+export function testServerEnv(databaseUrl: string): Record<string, string> {
+  return {
     WORKONWARD_ENV: 'development',
     WORKONWARD_MCP_TRANSPORT: 'http',
     WORKONWARD_MCP_AUTH: 'none',
     WORKONWARD_MCP_TENANT: 'summit-ridge',
     WORKONWARD_MCP_PORT: '0',
-    WORKONWARD_DATABASE_URL: database.url,
+    WORKONWARD_DATABASE_URL: databaseUrl,
     WORKONWARD_LOG_LEVEL: 'silent',
-    ...options.env,
-  });
+  };
+}
+
+/**
+ * A real server on an ephemeral loopback port over a fresh database of the given dialect (or over
+ * `databaseUrl`, which several servers may share and `stop` leaves in place), with the demo data
+ * loaded. `env` overrides any WORKONWARD_* variable.
+ */
+export async function startTestServer(
+  options: {
+    dialect?: Dialect;
+    databaseUrl?: string;
+    env?: Record<string, string>;
+    clock?: Clock;
+    logger?: Logger;
+    serve?: ServeOptions;
+    storeOptions?: StoreOptions;
+  } = {},
+): Promise<TestServer> {
+  const database =
+    options.databaseUrl === undefined
+      ? await createTestDatabase(options.dialect ?? 'sqlite')
+      : { url: options.databaseUrl, dispose: () => Promise.resolve() };
+  const config = loadConfig({ ...testServerEnv(database.url), ...options.env });
   const runtime = await startRuntime(config, {
     clock: options.clock ?? fixedClock(TEST_NOW),
-    logger: createLogger('silent'),
+    logger: options.logger ?? createLogger('silent'),
     ...(options.storeOptions !== undefined && { storeOptions: options.storeOptions }),
   });
   const serving = await serveRuntime(runtime, options.serve);

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { selfSignedCertificate } from '../oauth/support/https-fixture.js';
+import { startHaproxy } from './haproxy-process.js';
 
 const CONFIG = path.resolve(import.meta.dirname, '../../deploy/haproxy-tls.cfg');
 
@@ -42,46 +42,28 @@ export async function startTlsProxy(options: {
     if (edited === text) throw new Error('the edit changed nothing in deploy/haproxy-tls.cfg');
     writeFileSync(config, edited);
   }
-  const child: ChildProcess = spawn('haproxy', ['-f', config, '-db'], {
-    env: {
-      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin',
-      HAPROXY_BIND: `127.0.0.1:${options.port}`,
-      HAPROXY_PEM: pem,
-      UPSTREAM: options.upstream,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      resolve();
-    }),
-  );
   // Listening once a TCP connection is accepted.
-  for (let i = 0; ; i += 1) {
-    if (child.exitCode !== null) throw new Error(`haproxy exited: ${stderr}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(options.port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => {
-        resolve(false);
-      });
-    });
-    if (open) break;
-    if (i > 100) throw new Error(`haproxy did not listen on ${options.port}: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const haproxy = await startHaproxy(
+    config,
+    { HAPROXY_BIND: `127.0.0.1:${options.port}`, HAPROXY_PEM: pem, UPSTREAM: options.upstream },
+    () =>
+      new Promise<boolean>((resolve) => {
+        const socket = net.connect(options.port, '127.0.0.1');
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => {
+          resolve(false);
+        });
+      }),
+  );
   return {
     url: `https://localhost:${options.port}`,
     ca: cert,
     caFile,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      await haproxy.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { startHaproxy } from '../../support/haproxy-process.js';
 
 const CONFIG = path.resolve(import.meta.dirname, '../../../deploy/haproxy.cfg');
 
@@ -22,22 +22,6 @@ export async function startBalancer(options: {
   dir: string;
 }): Promise<Balancer> {
   const socket = path.join(options.dir, 'haproxy.sock');
-  const child: ChildProcess = spawn('haproxy', ['-f', CONFIG, '-db'], {
-    env: {
-      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin',
-      HAPROXY_BIND: `127.0.0.1:${options.port}`,
-      HAPROXY_ADMIN_SOCKET: socket,
-      ...Object.fromEntries(options.instances.map((address, i) => [`INSTANCE_${i + 1}`, address])),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      resolve();
-    }),
-  );
   const command = (line: string) =>
     new Promise<string>((resolve, reject) => {
       const connection = net.connect(socket);
@@ -60,28 +44,25 @@ export async function startBalancer(options: {
         .map((row) => [row[at('svname')] ?? '', row[at('status')] ?? '']),
     );
   };
-  for (let i = 0; ; i += 1) {
-    if (child.exitCode !== null) throw new Error(`haproxy exited: ${stderr}`);
-    try {
-      await status();
-      break;
-    } catch (error) {
-      if (i > 100) {
-        child.kill('SIGKILL'); // a balancer that never answered is not left running
-        await exited;
-        throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  // Ready once its runtime API answers.
+  const haproxy = await startHaproxy(
+    CONFIG,
+    {
+      HAPROXY_BIND: `127.0.0.1:${options.port}`,
+      HAPROXY_ADMIN_SOCKET: socket,
+      ...Object.fromEntries(options.instances.map((address, i) => [`INSTANCE_${i + 1}`, address])),
+    },
+    () =>
+      status().then(
+        () => true,
+        () => false,
+      ),
+  );
   return {
     url: `http://127.0.0.1:${options.port}`,
-    pid: child.pid,
+    pid: haproxy.pid,
     status,
     command,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => haproxy.stop(),
   };
 }
