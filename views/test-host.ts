@@ -1,4 +1,5 @@
 import { AppBridge, PostMessageTransport } from '@modelcontextprotocol/ext-apps/app-bridge';
+import type { TestHostApi } from './test-host-api.js';
 
 /**
  * The host side of test/views/views.browser.test.ts (not a view; bundled by the test only): a page that renders a view the way an MCP Apps
@@ -7,16 +8,9 @@ import { AppBridge, PostMessageTransport } from '@modelcontextprotocol/ext-apps/
  * (through `callServerTool`, which the test exposes from Node).
  */
 declare global {
-  interface Window {
-    callServerTool(params: unknown): Promise<unknown>;
-    hostView(
-      src: string,
-      args: Record<string, unknown>,
-      result: unknown,
-      theme: 'light' | 'dark',
-    ): Promise<void>;
-    hostLog: string[];
-  }
+  // The window is where the test reaches the host (page.evaluate).
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Window extends TestHostApi {}
 }
 
 window.hostLog = [];

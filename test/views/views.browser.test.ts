@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIEWS } from '../../src/views/registry.js';
+import type { TestHostApi } from '../../views/test-host-api.js';
 import { launchChromium } from '../oauth/support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -21,17 +22,10 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'views');
 const AXE = readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
-/** What views/test-host.ts puts on the host page's window (page.evaluate runs there). */
-interface HostWindow {
-  hostView(
-    src: string,
-    args: Record<string, unknown>,
-    result: unknown,
-    theme: 'light' | 'dark',
-  ): Promise<void>;
-  hostLog: string[];
+/** The host page's window: views/test-host.ts's API, and axe-core once injected. */
+type HostWindow = TestHostApi & {
   axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
-}
+};
 
 interface UiResource {
   uri: string;
