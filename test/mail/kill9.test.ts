@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BATCH } from '../../src/outbox/worker.js';
 import { openStore } from '../../src/store/open-store.js';
+import { testServerEnv } from '../support/server.js';
 import { availableDialects, createTestDatabase } from '../support/stores.js';
 import { type SmtpRecorder, startSmtpRecorder } from '../support/smtp-recorder.js';
 
@@ -42,13 +43,7 @@ function startChild(
     {
       env: {
         ...process.env,
-        WORKONWARD_ENV: 'development',
-        WORKONWARD_MCP_TRANSPORT: 'http',
-        WORKONWARD_MCP_AUTH: 'none',
-        WORKONWARD_MCP_TENANT: 'summit-ridge',
-        WORKONWARD_MCP_PORT: '0',
-        WORKONWARD_DATABASE_URL: databaseUrl,
-        WORKONWARD_LOG_LEVEL: 'silent',
+        ...testServerEnv(databaseUrl),
         WORKONWARD_SMTP_URL: smtp.url,
         WORKONWARD_MCP_RECIPIENT_ALLOWLIST: '@gitdate\\.ink$',
         WORKONWARD_MAIL_FROM: 'PING8 <mail@gitdate.ink>',
