@@ -138,7 +138,15 @@ export async function startRuntime(
     mail: mailRuntime.deps,
     signInMail: localSignInMailer(mail, config.product.name, config.mail.from),
   });
-  const signInQueue = startSignInQueue({ config, store, clock, keys, logger, signInMail });
+  const signInQueue = startSignInQueue({
+    config,
+    store,
+    clock,
+    keys,
+    logger,
+    signInMail,
+    frontAccount: backendAccount,
+  });
   return {
     config,
     logger,

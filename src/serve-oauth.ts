@@ -64,6 +64,7 @@ export async function oauthMode(
         logger,
         signInQueue,
         signInMail: runtime.signInMail,
+        frontAccount: runtime.backendAccount,
         provider: server.provider,
         ...(options.signInCodesPerAddress !== undefined && {
           signInCodesPerAddress: options.signInCodesPerAddress,

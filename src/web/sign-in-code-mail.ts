@@ -5,7 +5,10 @@ import type { WebDeps } from './web-deps.js';
 import type { WebKit } from './web-kit.js';
 
 /** What deciding, issuing and mailing a code needs (the delivery loop builds it at start-up). */
-export type SignInCodeDeps = Pick<WebDeps, 'db' | 'clock' | 'config' | 'logger' | 'signInMail'>;
+export type SignInCodeDeps = Pick<
+  WebDeps,
+  'db' | 'clock' | 'config' | 'logger' | 'signInMail' | 'frontAccount'
+>;
 
 /** Thrown when the mail could not be handed over: the queued row is tried again later. */
 export class SignInMailFailed extends Error {
@@ -26,7 +29,7 @@ export async function sendSignInCode(
   refused: 'limited' | undefined,
 ): Promise<void> {
   const { db, clock, config, logger } = deps;
-  const decision = await decideSignIn(config, db, email);
+  const decision = await decideSignIn(config, db, email, deps.frontAccount);
   const outcome =
     refused === 'limited'
       ? {

@@ -3,6 +3,8 @@ import type { Config } from '../config/config.js';
 import { accountsRepository } from '../store/accounts-repository.js';
 import type { Database } from '../store/schema.js';
 import { DEMO_USERS } from '../domain/demo/tenant-seed.js';
+import { ForeignTenants, foreignTenants } from '../domain/accounts/first-run.js';
+import type { AccountPort } from '../ports/account-port.js';
 
 /** The demo users `npm start` loads; in development they may sign in unless an allowlist is set. */
 const DEMO_ADDRESSES: readonly string[] = Object.values(DEMO_USERS);
@@ -30,7 +32,7 @@ export function emailAllowed(config: Config, email: string): boolean {
 export interface SignInRefusal {
   readonly allowed: false;
   /** Stable and short: the audit reason and the refusal metric's label. */
-  readonly code: 'address not allowed' | 'no tenant for the address';
+  readonly code: 'address not allowed' | 'no tenant for the address' | 'front store holds other tenants';
   readonly reason: string;
   readonly fix: string;
   /** The tenant whose audit log records the refusal: the only tenant, when there is one. */
@@ -55,6 +57,7 @@ export async function decideSignIn(
   config: Config,
   db: Kysely<Database>,
   email: string,
+  frontAccount?: AccountPort,
 ): Promise<SignInAdmission | SignInRefusal> {
   const accounts = accountsRepository(db);
   const tenants = await accounts.listTenants();
@@ -67,6 +70,15 @@ export async function decideSignIn(
       reason: 'the address is not in WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS',
       fix: 'add the exact address (or its @domain) to WORKONWARD_MCP_OAUTH_ALLOWED_EMAILS and restart',
       auditTenantId: only,
+    };
+  const foreign = frontAccount === undefined ? undefined : await foreignStore(db, frontAccount);
+  if (foreign !== undefined)
+    return {
+      allowed: false,
+      code: 'front store holds other tenants',
+      reason: foreign.message,
+      fix: foreign.hint,
+      auditTenantId: null,
     };
   const user = await accounts.findUserByEmail(email);
   const memberships = user === undefined ? [] : await accounts.membershipsOfUser(user.id);
@@ -106,4 +118,16 @@ export async function decideSignIn(
         : 'run `npx workonward-mcp user add --email EMAIL --tenant SLUG`',
     auditTenantId: null,
   };
+}
+
+/**
+ * Remote backend mode: a store holding tenants besides the key's account admits nobody, members of
+ * those tenants included (a front refuses to start on one; this covers a front that found out only
+ * once the backend came back). An account that cannot be read is left to the rules above.
+ */
+async function foreignStore(db: Kysely<Database>, frontAccount: AccountPort) {
+  const account = await frontAccount.account().catch(() => undefined);
+  if (account === undefined) return undefined;
+  const others = await foreignTenants(db, account.tenant);
+  return others.length === 0 ? undefined : new ForeignTenants(account.tenant, others);
 }

@@ -1,3 +1,4 @@
+import type { AccountPort } from '../ports/account-port.js';
 import type { Config } from '../config/config.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -30,11 +31,19 @@ export function startSignInQueue(deps: {
   keys: KeyRing;
   logger: Logger;
   signInMail: SignInMailer;
+  frontAccount: AccountPort | undefined;
 }): SignInQueue {
   const { config, store, clock, logger } = deps;
   const queue = signInMailQueue(store.db, store.traits);
   const codes = { codes: signInCodes(store.db, clock, deps.keys) };
-  const codeDeps = { db: store.db, clock, config, logger, signInMail: deps.signInMail };
+  const codeDeps = {
+    db: store.db,
+    clock,
+    config,
+    logger,
+    signInMail: deps.signInMail,
+    frontAccount: deps.frontAccount,
+  };
   const delivery =
     config.auth === 'oauth'
       ? store.asOwner('sign-in and sessions', () =>

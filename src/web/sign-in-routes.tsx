@@ -69,7 +69,7 @@ export function signInRoutes(app: Hono, deps: WebDeps, kit: WebKit): void {
     const next = safeNext(single(form.next));
     const email = normalizeEmail(single(form.email)) ?? '';
     const code = (single(form.code) ?? '').replace(/\s+/g, '');
-    const decision = email === '' ? undefined : await decideSignIn(config, db, email);
+    const decision = email === '' ? undefined : await decideSignIn(config, db, email, deps.frontAccount);
     const redeemed = decision?.allowed === true && (await kit.codes.redeem(email, code));
     // The first sign-in of an allowed address on a deployment with one tenant joins it (issue 7 item 3).
     const userId =

@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger.js';
 import type { KeyRing } from '../lib/secrets.js';
 import type { SignInMailer } from '../outbox/sign-in-mail.js';
 import type { SignInQueue } from './sign-in-queue.js';
+import type { AccountPort } from '../ports/account-port.js';
 import type { TenantRunner } from '../ports/tenant-scoped.js';
 import type { Database } from '../store/schema.js';
 
@@ -22,6 +23,8 @@ export interface WebDeps {
   readonly signInQueue: Pick<SignInQueue, 'enqueue'>;
   /** Mails a sign-in code: this deployment's mail, or a backend's in remote mode. */
   readonly signInMail: SignInMailer;
+  /** Remote backend mode: the key's account, the one tenant people may sign in to. */
+  readonly frontAccount: AccountPort | undefined;
   readonly provider: Provider;
   /** Sign-in codes per address per 10 minutes (tests raise it). */
   readonly signInCodesPerAddress?: number;

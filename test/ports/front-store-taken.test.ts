@@ -3,9 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { addUserToTenant, createTenant } from '../../src/domain/accounts/accounts-service.js';
+import { mirrorAccountTenant } from '../../src/domain/accounts/first-run.js';
 import { createApiKey } from '../../src/domain/api-keys/api-keys.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { BackendClient } from '../../src/ports/remote/backend-client.js';
+import { remoteAccount } from '../../src/ports/remote/remote-account.js';
+import { decideSignIn } from '../../src/web/sign-in-policy.js';
 import { bundleCli } from '../cluster/support/instance.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { createTestStore } from '../support/stores.js';
 import { cliCommand, guideBlock } from './support/guide-processes.js';
 
 /**
@@ -91,4 +99,41 @@ describe('a front on a store that holds another tenant', { timeout: 120_000 }, (
       expect(tenants.trim()).toBe(`${slug}\tOld Tenant`);
     },
   );
+
+  it('a front that finds such a store only after start (the backend was down) admits nobody at sign-in, members of the other tenant included', async () => {
+    const account = remoteAccount(
+      new BackendClient({ baseUrl: backend.url, apiKey, timeoutMs: 5000, attempts: 1 }),
+    );
+    const { tenant } = await account.account();
+    const own = await createTestStore('sqlite');
+    const used = await createTestStore('sqlite');
+    try {
+      const config = loadConfig({
+        ...guideBlock({ apiKey, baseUrl: backend.url, issuer: 'http://127.0.0.1:8788', dryRun: '1' }),
+        WORKONWARD_DATABASE_URL: own.url,
+      });
+      // The front's own store: you@gitdate.ink joins the account on its first sign-in.
+      await mirrorAccountTenant(own.db, systemClock, tenant);
+      expect(await decideSignIn(config, own.db, 'you@gitdate.ink', account)).toMatchObject({
+        allowed: true,
+        join: { tenantId: tenant.id, role: 'owner' },
+      });
+      // A store embedded mode left, where you@gitdate.ink is even an owner: refused, saying why.
+      await createTenant(used.db, systemClock, { slug: 'old-builders', name: 'Old Tenant' });
+      await addUserToTenant(used.db, systemClock, {
+        email: 'you@gitdate.ink',
+        tenantSlug: 'old-builders',
+        role: 'owner',
+      });
+      expect(await decideSignIn(config, used.db, 'you@gitdate.ink', account)).toMatchObject({
+        allowed: false,
+        code: 'front store holds other tenants',
+        reason: expect.stringContaining('"Old Tenant" (old-builders, id '),
+        fix: expect.stringContaining('empty WORKONWARD_DATA_DIR'),
+      });
+    } finally {
+      await own.close();
+      await used.close();
+    }
+  });
 });
