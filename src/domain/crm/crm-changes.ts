@@ -1,17 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../lib/clock.js';
 import { newSecretToken } from '../../lib/ids.js';
-import { crmChanges } from '../../store/crm-changes.js';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
   findIdempotencyKey,
 } from '../../store/mail-idempotency.js';
-import type { BidStatus, Database, ProjectStatus } from '../../store/schema.js';
-import { DomainError } from '../errors.js';
+import type { Database } from '../../store/schema.js';
 import type { Principal } from '../principal.js';
 import type { ProposedChange } from './change-proposal.js';
 import { auditCrmChange } from './crm-change-audit.js';
+import { crmChangeErrors } from './crm-change-errors.js';
+import { writeChange } from './write-change.js';
 
 /** How a person said yes: a change_id shown with the change, or the client's own confirmation UI. */
 export type ConfirmedVia = 'change_id' | 'elicitation' | 'input_required';
@@ -32,13 +32,6 @@ export interface CrmChangeDeps {
 
 /** A claim held longer than this is abandoned (the process died mid-change) and may be taken over. */
 const CLAIM_MS = 60_000;
-
-const reusedKey = (key: string) =>
-  new DomainError(
-    'conflict',
-    `idempotency_key_reused: the key ${JSON.stringify(key)} was already used for a different change. Nothing was changed.`,
-    'If you meant to retry that earlier change, call again with exactly the same arguments. For a new change, choose a key that names it (one key per intended change, not per attempt).',
-  );
 
 /**
  * The CRM changes of one principal's tenant: what an idempotency key already holds, making a
@@ -73,7 +66,7 @@ export function crmChangeService(deps: CrmChangeDeps, principal: Principal) {
       if (row === undefined) return undefined;
       if (row.fingerprint !== change.fingerprint) {
         await audit(deps.db, change, 'refused', 'idempotency_key_reused', { idempotency_key: key });
-        throw reusedKey(key);
+        throw crmChangeErrors.reusedKey(key);
       }
       if (row.state !== 'done' || row.result === null) return undefined;
       await audit(deps.db, change, 'replayed', null, { idempotency_key: key });
@@ -101,49 +94,13 @@ export function crmChangeService(deps: CrmChangeDeps, principal: Principal) {
         const outcome = await claimIdempotencyKey(tx, claim);
         if (outcome.kind === 'replay')
           return { ...(JSON.parse(outcome.result) as AppliedChange), replayed: true };
-        if (outcome.kind === 'reused') throw reusedKey(key);
-        if (outcome.kind === 'in_progress')
-          throw new DomainError(
-            'conflict',
-            `idempotency_in_progress: another call with the key ${JSON.stringify(key)} is making this change right now.`,
-            'Wait a few seconds and call again with the same key and arguments to get its result.',
-          );
-        const writes = crmChanges(tx, principal.tenantId);
-        const made =
-          change.kind === 'bid_status'
-            ? await writes.setBidStatus({
-                bidId: change.target.id,
-                from: change.from as BidStatus,
-                to: change.to as BidStatus,
-                reason: change.reason ?? '',
-                at,
-              })
-            : change.kind === 'project_status'
-              ? await writes.setProjectStatus({
-                  projectId: change.target.id,
-                  from: change.from as ProjectStatus,
-                  to: change.to as ProjectStatus,
-                  at,
-                })
-              : await writes.addBidNote({
-                  bidId: change.target.id,
-                  authorUserId: principal.userId,
-                  body: change.note ?? '',
-                  at,
-                });
-        if (!made)
-          throw new DomainError(
-            'conflict',
-            `changed_meanwhile: ${change.target.label} is no longer ${change.from ?? ''}; nothing was changed.`,
-            'Call the tool again without change_id to see the change from the record as it is now, and ask the user again.',
-          );
+        if (outcome.kind === 'reused') throw crmChangeErrors.reusedKey(key);
+        if (outcome.kind === 'in_progress') throw crmChangeErrors.inProgress(key);
+        if (!(await writeChange(tx, principal, change, at)))
+          throw crmChangeErrors.changedMeanwhile(change.target.label, change.from);
         await audit(tx, change, 'applied', null, { idempotency_key: key, confirmed_via: via });
         if (!(await completeIdempotencyKey(tx, claim, JSON.stringify(result))))
-          throw new DomainError(
-            'conflict',
-            'idempotency_in_progress: this call’s claim on the key was taken over; nothing was changed by this call.',
-            'Call again with the same key and arguments to get the result.',
-          );
+          throw crmChangeErrors.claimTakenOver();
         return { ...result, replayed: false };
       });
     },
