@@ -28,8 +28,8 @@ export const DURABLE_EVERY = 8;
  * working in rounds (where every round waits for its slowest message before the next lease).
  * Whenever `batch` sends have finished, ONE transaction records their outcomes and leases as many
  * rows as the window has room for: one commit per `batch` messages instead of two (and on
- * SQLite one fsync per DURABLE_EVERY commits), and the mail server is never left without work while the
- * database is written. At most the window plus the finished-but-unrecorded messages (≤ 2 ×
+ * SQLite one fsync per DURABLE_EVERY commits), and the mail server is never left without work
+ * while the database is written. At most the window plus the finished-but-unrecorded messages (≤ 2 ×
  * window) can be sent again after a crash, each with its one Message-ID (docs/email.md).
  */
 export function startOutboxWorker(options: WorkerOptions): OutboxWorker {

@@ -6,10 +6,10 @@ import type { Database } from './schema.js';
  * Runs `work` in a transaction whose commit need not reach the disk before it returns, where the
  * commit's fsync would block the event loop (SQLite, `synchronous = FULL`: ~0.4 ms of CPU and
  * 1–5 ms of wall time per commit on the benchmark VM, during which no request and no SMTP reply
- * is served). Only for writes that are safe to lose to a power cut, never to a process crash:
- * under WAL a NORMAL commit is atomic and survives a crashed process; a power cut can lose it,
- * and with it only a suffix of the most recent commits (the database stays consistent), until
- * the next FULL commit or checkpoint fsyncs the WAL frames written before it. `durable` keeps
+ * is served). Only for writes whose loss to a power cut is acceptable: under WAL a NORMAL commit
+ * is atomic and survives a crashed process; a power cut can lose it, and with it only a suffix of
+ * the most recent commits (the database stays consistent), until the next FULL commit or
+ * checkpoint fsyncs the WAL frames written before it. `durable` keeps
  * this commit FULL. On PostgreSQL (whose server flushes off our event loop) it is a plain
  * transaction.
  *
