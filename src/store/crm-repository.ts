@@ -5,7 +5,7 @@ import { partyQueries } from './party-queries.js';
 import { projectQueries } from './project-queries.js';
 import type { Database } from './schema.js';
 
-export type { BidFilter } from './bid-queries.js';
+export type { BidFilter } from './bid-rows.js';
 export type { CompanyFilter, ContactFilter } from './party-queries.js';
 export type { ProjectFilter } from './project-queries.js';
 
