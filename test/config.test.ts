@@ -35,6 +35,17 @@ describe('loadConfig', () => {
     expect(config.oauth.issuer).toBe('http://127.0.0.1:8787');
   });
 
+  it('gives a front (remote backend mode) its own default SQLite file beside the embedded one', () => {
+    const remote = { WORKONWARD_BASE_URL: 'https://mail.gitdate.ink', WORKONWARD_API_KEY: 'wk_live_x' };
+    expect(loadConfig({ ...remote, WORKONWARD_DATA_DIR: '/srv/wk' }).store.url).toBe(
+      `sqlite:${path.resolve('/srv/wk', 'front.sqlite')}`,
+    );
+    // An explicit store is used as given: sharing one is the operator's choice (ForeignTenants guards it).
+    expect(
+      loadConfig({ ...remote, WORKONWARD_DATABASE_URL: 'sqlite:/srv/wk/workonward.sqlite' }).store.url,
+    ).toBe('sqlite:/srv/wk/workonward.sqlite');
+  });
+
   it('defaults to OAuth on the http transport and to no auth on stdio', () => {
     expect(loadConfig({ WORKONWARD_ENV: 'development', WORKONWARD_MCP_TRANSPORT: 'http' }).auth).toBe(
       'oauth',

@@ -136,7 +136,11 @@ function assemble(v: Parsed, problems: string[], raw: Record<string, string | un
     },
     store: {
       dataDir,
-      url: v.WORKONWARD_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'workonward.sqlite')}`,
+      // A front's default file is its own, so a front pasted into a checkout where embedded mode
+      // (`npm start`) left its data starts on an empty store instead of refusing the other tenants.
+      url:
+        v.WORKONWARD_DATABASE_URL ??
+        `sqlite:${path.join(dataDir, remote ? 'front.sqlite' : 'workonward.sqlite')}`,
       runtimeRole: v.WORKONWARD_DATABASE_RUNTIME_ROLE,
     },
     telemetry: {

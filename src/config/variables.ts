@@ -171,7 +171,7 @@ export const variables = {
       .regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres://, postgresql:// or sqlite:')
       .optional(),
     description:
-      'Where data lives. Unset: a SQLite file `workonward.sqlite` under `WORKONWARD_DATA_DIR`. `sqlite:/path/file.sqlite`: that SQLite file. `postgres://…`: PostgreSQL, for several instances behind one load balancer.',
+      'Where data lives. Unset: a SQLite file under `WORKONWARD_DATA_DIR`, `workonward.sqlite`, or `front.sqlite` for a front (`WORKONWARD_BASE_URL` and `WORKONWARD_API_KEY` set), so a front and embedded data never share a file by default. `sqlite:/path/file.sqlite`: that SQLite file. `postgres://…`: PostgreSQL, for several instances behind one load balancer.',
     fix: 'Use `postgres://user@host:5432/db`, `sqlite:/path/to/file.sqlite`, or leave it unset.',
     example: 'postgres://postgres@127.0.0.1:5432/workonward',
     secret: true,

@@ -14,14 +14,15 @@ import { decideSignIn } from '../../src/web/sign-in-policy.js';
 import { bundleCli } from '../cluster/support/instance.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { createTestStore } from '../support/stores.js';
-import { cliCommand, guideBlock } from './support/guide-processes.js';
+import { cliCommand, freePort, guideBlock, serve } from './support/guide-processes.js';
 
 /**
- * Issue 7: a front started on a store that already holds a tenant besides its key's account (a
+ * Issue 7: a front pointed at a store that already holds a tenant besides its key's account (a
  * store used in embedded mode, or by a front for another account; under the account's slug or
  * not) refuses to start, naming the tenants and the fix, in both auth modes: every tool acts in
  * the account, so another tenant's members and grants would act in it, with consent pages and
- * audit rows naming the other tenant. The real CLI, as operators start it, over a live backend.
+ * audit rows naming the other tenant. Pasted as the guide gives it, with no store of its own
+ * named, it starts on its own file beside such a store. The real CLI, over a live backend.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -45,13 +46,23 @@ describe('a front on a store that holds another tenant', { timeout: 120_000 }, (
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A data directory as embedded mode left it: one tenant of its own. */
-  function usedStore(slug: string): string {
+  function tempDir(): string {
     const dir = mkdtempSync(path.join(tmpdir(), 'wk-front-taken-'));
     dirs.push(dir);
+    return dir;
+  }
+
+  /** A data directory as embedded mode left it: one tenant of its own. */
+  function usedStore(slug: string): string {
+    const dir = tempDir();
     cliCommand(cli, dir, ['tenant', 'create', '--slug', slug, '--name', 'Old Tenant']);
     return dir;
   }
+
+  /** The embedded store `dataDir` holds, named explicitly: a front sharing it. */
+  const sharedStore = (dataDir: string) => ({
+    WORKONWARD_DATABASE_URL: `sqlite:${path.join(dataDir, 'workonward.sqlite')}`,
+  });
 
   /**
    * `npx workonward-mcp` with the guide's block over `dataDir`: its exit code and stderr. Not
@@ -87,7 +98,7 @@ describe('a front on a store that holds another tenant', { timeout: 120_000 }, (
     'WORKONWARD_MCP_AUTH=%s, the store holding %s: exits 1 naming the tenants and the fix; the store is left as it was',
     async (_, slug, env) => {
       const dataDir = usedStore(slug);
-      const { code, stderr } = await startFront(dataDir, env);
+      const { code, stderr } = await startFront(dataDir, { ...sharedStore(dataDir), ...env });
       expect(code, stderr).toBe(1);
       expect(stderr).toContain(
         'this store holds tenants other than the account of WORKONWARD_API_KEY ("Summit Ridge Builders" (summit-ridge, id ',
@@ -99,6 +110,44 @@ describe('a front on a store that holds another tenant', { timeout: 120_000 }, (
       expect(tenants.trim()).toBe(`${slug}\tOld Tenant`);
     },
   );
+
+  it("the guide's block pasted where `npm start` left ./data: the front starts on its own file and serves; the demo data is untouched", async () => {
+    const dataDir = tempDir();
+    // `npm start`, as package.json runs it: development mode loads the two demo tenants.
+    const embedded = serve(cli, {
+      WORKONWARD_ENV: 'development',
+      WORKONWARD_MCP_TRANSPORT: 'http',
+      WORKONWARD_MCP_AUTH: 'oauth',
+      WORKONWARD_MCP_PORT: String(await freePort()),
+      WORKONWARD_DATA_DIR: dataDir,
+    });
+    await embedded.started();
+    await embedded.stop();
+    const demoTenants = cliCommand(cli, dataDir, ['tenant', 'list']);
+    expect(demoTenants).toContain('summit-ridge');
+    expect(demoTenants).toContain('harbor-line');
+
+    const port = await freePort();
+    const block = guideBlock({ apiKey, baseUrl: backend.url, issuer: 'http://127.0.0.1:8788', dryRun: '1' });
+    const front = serve(cli, { ...block, WORKONWARD_MCP_PORT: String(port), WORKONWARD_DATA_DIR: dataDir });
+    try {
+      await front.started();
+      const response = await fetch(`http://127.0.0.1:${port}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: '{}',
+      });
+      expect(response.status, front.log()).toBe(401);
+      expect(response.headers.get('www-authenticate')).toContain('resource_metadata=');
+    } finally {
+      await front.stop();
+    }
+    const remote = { WORKONWARD_BASE_URL: backend.url, WORKONWARD_API_KEY: apiKey };
+    expect(cliCommand(cli, dataDir, ['tenant', 'list'], remote).trim()).toBe(
+      'summit-ridge\tSummit Ridge Builders',
+    );
+    expect(cliCommand(cli, dataDir, ['tenant', 'list'])).toBe(demoTenants);
+  });
 
   it('a front that finds such a store only after start (the backend was down) admits nobody at sign-in, members of the other tenant included', async () => {
     const account = remoteAccount(

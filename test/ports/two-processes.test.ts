@@ -46,6 +46,8 @@ describe('the PING8 guide, pasted: a front over a backend process, behind TLS', 
   let backendDir: string;
   let frontDir: string;
   let backendUrl: string;
+  /** The front's remote backend variables: with them the CLI reads the front's own store. */
+  let frontRemote: Record<string, string>;
   const connector = new ChatGptConnector();
   let client: Client;
 
@@ -93,8 +95,8 @@ describe('the PING8 guide, pasted: a front over a backend process, behind TLS', 
     return allowed;
   };
   /** The audit log of `dataDir`'s store, as `audit export` prints it, for the email tools. */
-  const emailAudit = (dataDir: string) =>
-    cliCommand(cli, dataDir, ['audit', 'export', '--tenant', 'summit-ridge'])
+  const emailAudit = (dataDir: string, env: Record<string, string> = {}) =>
+    cliCommand(cli, dataDir, ['audit', 'export', '--tenant', 'summit-ridge'], env)
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { action: string; decision: string; details?: unknown })
@@ -132,6 +134,7 @@ describe('the PING8 guide, pasted: a front over a backend process, behind TLS', 
     ]);
     const apiKey = /wk_live_[A-Za-z0-9_-]+/.exec(created)?.[0] ?? '';
     expect(apiKey, created).not.toBe('');
+    frontRemote = { WORKONWARD_BASE_URL: backendUrl, WORKONWARD_API_KEY: apiKey };
 
     const frontPort = await freePort();
     proxy = await startTlsProxy({ port: await freePort(), upstream: `127.0.0.1:${frontPort}` });
@@ -220,7 +223,7 @@ describe('the PING8 guide, pasted: a front over a backend process, behind TLS', 
     expect(text(sent)).toContain('NOT SENT');
     const status = await call('get_send_status', { idempotency_key: 'chatgpt-smoke-001' });
     expect(status.structuredContent?.messages).toEqual([expect.objectContaining({ status: 'dry_run' })]);
-    expect(emailAudit(frontDir).map((entry) => entry.decision)).toEqual(['dry_run']);
+    expect(emailAudit(frontDir, frontRemote).map((entry) => entry.decision)).toEqual(['dry_run']);
     expect(mailTo(PERSON)).toEqual([]);
   });
 
@@ -252,7 +255,11 @@ describe('the PING8 guide, pasted: a front over a backend process, behind TLS', 
     );
     const delivered = smtp.received.filter((mail) => mail.parsed.subject === 'PING8 smoke');
     expect(delivered.map((mail) => mail.envelope.to)).toEqual([[PERSON]]);
-    expect(emailAudit(frontDir).map((entry) => entry.decision)).toEqual(['dry_run', 'queued', 'replayed']);
+    expect(emailAudit(frontDir, frontRemote).map((entry) => entry.decision)).toEqual([
+      'dry_run',
+      'queued',
+      'replayed',
+    ]);
     const backendAudit = emailAudit(backendDir);
     // The front passed the dry run on as one, and the backend recorded it as such.
     expect(backendAudit.map((entry) => entry.decision)).toEqual(['dry_run', 'queued', 'replayed']);

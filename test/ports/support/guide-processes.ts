@@ -80,11 +80,19 @@ export function serve(cli: string, env: Record<string, string>): ServerProcess {
   };
 }
 
-/** One CLI command against the store in `dataDir` (`api-key create`, `audit export`), its stdout. */
-export function cliCommand(cli: string, dataDir: string, args: string[]): string {
+/**
+ * One CLI command against the store in `dataDir` (`api-key create`, `audit export`), its stdout;
+ * `env` as the server had it where it picks the store (a front's `WORKONWARD_BASE_URL` and key).
+ */
+export function cliCommand(
+  cli: string,
+  dataDir: string,
+  args: string[],
+  env: Record<string, string> = {},
+): string {
   return execFileSync(process.execPath, [cli, ...args], {
     cwd: ROOT,
-    env: { ...BASE_ENV, WORKONWARD_DATA_DIR: dataDir, WORKONWARD_LOG_LEVEL: 'silent' },
+    env: { ...BASE_ENV, WORKONWARD_DATA_DIR: dataDir, WORKONWARD_LOG_LEVEL: 'silent', ...env },
     // stderr kept (a failure's error carries it), not mixed into the test's output.
     stdio: ['ignore', 'pipe', 'pipe'],
   }).toString();
