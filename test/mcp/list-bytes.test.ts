@@ -1,10 +1,9 @@
-import http from 'node:http';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptsGzip, gzipHead, gzipRest } from '../../src/mcp/gzip-splice.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { LEGACY, legacy, modern, modernHeaders } from './raw-http.js';
+import { LEGACY, exchange, legacy, modern, modernHeaders } from './raw-http.js';
 
 /**
  * Lists are served from bytes built once per era and scope set (src/mcp/list-answers.ts), with
@@ -51,19 +50,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 /** A raw POST: headers and body bytes exactly as the server wrote them (no decoding). */
-function rawPost(body: string, headers: Record<string, string>) {
-  return new Promise<{ headers: http.IncomingHttpHeaders; bytes: Buffer }>((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        resolve({ headers: response.headers, bytes: Buffer.concat(chunks) });
-      });
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
+const rawPost = (body: string, headers: Record<string, string>) => exchange(url, { headers, body });
 
 describe('list answers on the wire', () => {
   const cases = [

@@ -68,6 +68,8 @@ export async function post(
 export interface RawAnswer {
   status: number;
   headers: http.IncomingHttpHeaders;
+  /** The body exactly as the server wrote it (no decoding: a gzip answer stays gzip). */
+  bytes: Buffer;
   text: string;
 }
 
@@ -99,11 +101,16 @@ export function exchange(
         agent: request.agent ?? false,
       },
       (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text });
+          const bytes = Buffer.concat(chunks);
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            bytes,
+            text: bytes.toString('utf8'),
+          });
         });
       },
     );
