@@ -33,16 +33,19 @@ describe.each(dialects)('NUL parameters on %s', (dialect) => {
 
   it('refuses a built query, a compiled shape and a raw value as invalid_input', async () => {
     const repo = crmRepository(store.db, 'tenant-a');
+    // Each query starts only when its turn comes: started together, a later one's refusal would
+    // be an unhandled rejection while the loop still awaits an earlier one.
     for (const query of [
-      repo.searchContacts({ name: `jo${NUL}`, limit: 5 }),
-      repo.listProjects({ limit: 5, status: `active${NUL}` as 'active' }),
-      store.db
-        .selectFrom('tenants')
-        .select('id')
-        .where('slug', 'in', ['a', `b${NUL}`])
-        .execute(),
+      () => repo.searchContacts({ name: `jo${NUL}`, limit: 5 }),
+      () => repo.listProjects({ limit: 5, status: `active${NUL}` as 'active' }),
+      () =>
+        store.db
+          .selectFrom('tenants')
+          .select('id')
+          .where('slug', 'in', ['a', `b${NUL}`])
+          .execute(),
     ]) {
-      const error = await refusal(query);
+      const error = await refusal(query());
       expect(error.code).toBe('invalid_input');
       expect(error.message).toContain('NUL character');
     }
