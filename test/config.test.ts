@@ -4,7 +4,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, isLoopbackHost, loadConfig } from '../src/config/load.js';
+import { ConfigError, loadConfig } from '../src/config/load.js';
+import { isLoopbackHost } from '../src/config/loopback.js';
 
 /** Configuration: defaults, every problem reported at once with its fix, and the unsafe ones refused. */
 const ROOT = path.resolve(import.meta.dirname, '..');

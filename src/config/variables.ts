@@ -423,3 +423,5 @@ export const variables = {
 } satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof variables;
+/** Each variable's validated value (its default when unset), as `load.ts` hands it on. */
+export type ParsedVariables = { [K in VariableName]: z.output<(typeof variables)[K]['schema']> };

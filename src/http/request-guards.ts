@@ -4,7 +4,7 @@ import {
   validateHostHeader,
 } from '@modelcontextprotocol/server';
 import type { Config } from '../config/config.js';
-import { isLoopbackHost } from '../config/load.js';
+import { isLoopbackHost } from '../config/loopback.js';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
 

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { isLoopbackHost } from '../config/load.js';
+import { isLoopbackHost } from '../config/loopback.js';
 import { clientIp } from '../oauth/oauth-routes.js';
 import { cookieJar } from './cookies.js';
 import { csrfGuard } from './csrf.js';

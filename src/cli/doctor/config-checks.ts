@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../../config/load.js';
+import { isLoopbackHost } from '../../config/loopback.js';
 import { compileAllowlist } from '../../domain/mail/allowlist.js';
 import { TOOLS } from '../../tools/registry.js';
 import { offeredTools } from '../../tools/offered-tools.js';

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../../config/load.js';
+import { isLoopbackHost } from '../../config/loopback.js';
 import { FORWARDED_VIEW_PATH, type ForwardedView } from '../../lib/forwarded-view.js';
 import { type CheckResult, type DoctorCheck, SYMPTOMS, pass, problem } from './doctor-check.js';
 import { askDeployment } from './http-checks.js';
