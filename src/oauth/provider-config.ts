@@ -1,14 +1,15 @@
 import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
-import { type Adapter, type KoaContextWithOIDC, errors, interactionPolicy } from 'oidc-provider';
+import type { Adapter, KoaContextWithOIDC } from 'oidc-provider';
 import { ALL_SCOPES } from '../domain/scopes.js';
-import { type Clock, epochSeconds } from '../lib/clock.js';
+import type { Clock } from '../lib/clock.js';
 import type { KeyRing } from '../lib/secrets.js';
 import { accountsRepository } from '../store/accounts-repository.js';
 import type { Database } from '../store/schema.js';
 import { errorPage } from './error-page.js';
-import { acceptableRedirectUri } from './redirect-uris.js';
-import { isOurResource, normalizeResource } from './resources.js';
+import { interactionPrompts } from './interaction-prompts.js';
+import { type ClientLike, engineFeatures } from './provider-features.js';
+import { tokenLifetimes } from './token-lifetimes.js';
 
 export interface ProviderSettings {
   readonly issuer: string;
@@ -21,45 +22,25 @@ export interface ProviderSettings {
   readonly fetch: (url: string, options: RequestInit) => Promise<Response>;
 }
 
-export const ACCESS_TOKEN_TTL_S = 3600;
-const DAY_S = 86_400;
-
-/** Seconds a new refresh token may live: 30 days idle, capped at 90 days after the family began. */
-export function refreshTokenTtl(familyStartedAt: number | undefined, now: number): number {
-  const absoluteEnd = (familyStartedAt ?? now) + 90 * DAY_S;
-  return Math.max(1, Math.min(30 * DAY_S, absoluteEnd - now));
-}
 export const OIDC_SCOPES = ['openid', 'email', 'profile'] as const;
 
-interface ClientLike {
-  readonly redirectUris: readonly string[];
-  grantTypeAllowed(type: string): boolean;
-}
-
-/**
- * Always ask: a login confirmation from our own web session and a consent decision on every new
- * authorization (a new client, a new tenant choice or new scopes each need the user). The engine
- * re-runs the policy after each interaction; a submitted result satisfies its check.
- */
-function policy() {
-  const { Check } = interactionPolicy;
-  const prompts = interactionPolicy.base();
-  prompts
-    .get('login')
-    ?.checks.push(
-      new Check('web_session', 'sign-in confirmation required', (ctx) =>
-        ctx.oidc?.result?.login === undefined ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
-      ),
-    );
-  prompts
-    .get('consent')
-    ?.checks.push(
-      new Check('per_authorization_consent', 'consent required', (ctx) =>
-        ctx.oidc?.result?.consent === undefined ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
-      ),
-    );
-  return prompts;
-}
+/** Every engine endpoint under /oauth/, including the ones whose features stay off. */
+const ENGINE_ROUTES = {
+  authorization: '/oauth/authorize',
+  token: '/oauth/token',
+  registration: '/oauth/register',
+  revocation: '/oauth/revoke',
+  introspection: '/oauth/introspect',
+  jwks: '/oauth/jwks',
+  userinfo: '/oauth/userinfo',
+  end_session: '/oauth/logout',
+  pushed_authorization_request: '/oauth/par',
+  code_verification: '/oauth/device',
+  device_authorization: '/oauth/device/auth',
+  backchannel_authentication: '/oauth/backchannel',
+  challenge: '/oauth/challenge',
+  credential: '/oauth/credential',
+};
 
 /**
  * The engine's cookies are path-scoped (an interaction's own path), so `__Host-` is impossible;
@@ -86,22 +67,7 @@ export function providerConfiguration(settings: ProviderSettings): Record<string
       jwks_uri: 64 * 1024,
       sector_identifier_uri: 16 * 1024,
     },
-    routes: {
-      authorization: '/oauth/authorize',
-      token: '/oauth/token',
-      registration: '/oauth/register',
-      revocation: '/oauth/revoke',
-      introspection: '/oauth/introspect',
-      jwks: '/oauth/jwks',
-      userinfo: '/oauth/userinfo',
-      end_session: '/oauth/logout',
-      pushed_authorization_request: '/oauth/par',
-      code_verification: '/oauth/device',
-      device_authorization: '/oauth/device/auth',
-      backchannel_authentication: '/oauth/backchannel',
-      challenge: '/oauth/challenge',
-      credential: '/oauth/credential',
-    },
+    routes: ENGINE_ROUTES,
     // Our scopes are listed here too (discovery, and the `scope` clients send at registration or in
     // metadata documents must validate); consent records them on both sides of the grant.
     scopes: ['openid', 'offline_access', 'email', 'profile', ...ALL_SCOPES],
@@ -123,19 +89,7 @@ export function providerConfiguration(settings: ProviderSettings): Record<string
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
-    ttl: {
-      AccessToken: ACCESS_TOKEN_TTL_S,
-      // security-targets.md §1: codes live 60 s.
-      AuthorizationCode: 60,
-      IdToken: ACCESS_TOKEN_TTL_S,
-      Interaction: 3600,
-      Session: 14 * DAY_S,
-      // Each rotated refresh token lives 30 days idle, never past 90 days from the first one
-      // (security-targets.md §1); the connection then needs a new sign-in.
-      RefreshToken: (_ctx: unknown, token: { iiat?: number }) =>
-        refreshTokenTtl(token.iiat, epochSeconds(settings.clock)),
-      Grant: 365 * DAY_S,
-    },
+    ttl: tokenLifetimes(settings.clock),
     rotateRefreshToken: true,
     // A.12: Claude and ChatGPT never ask for offline_access; every code-flow client may refresh.
     issueRefreshToken: (_ctx: unknown, client: ClientLike) =>
@@ -152,7 +106,7 @@ export function providerConfiguration(settings: ProviderSettings): Record<string
     },
     interactions: {
       url: (_ctx: unknown, interaction: { uid: string }) => `/oauth/interaction/${interaction.uid}`,
-      policy: policy(),
+      policy: interactionPrompts(),
     },
     findAccount: async (_ctx: unknown, sub: string) => {
       const user = await accountsRepository(db).findUserById(sub);
@@ -170,48 +124,6 @@ export function providerConfiguration(settings: ProviderSettings): Record<string
       );
     },
     clientBasedCORS: () => true,
-    features: {
-      devInteractions: { enabled: false },
-      registration: { enabled: true },
-      revocation: { enabled: true },
-      introspection: {
-        enabled: true,
-        // A client learns only about its own tokens; anything else is exactly {"active":false}.
-        allowedPolicy: (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
-          Promise.resolve(token.clientId === client.clientId),
-      },
-      userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: false },
-      // Off, not half-on: the MCP endpoint accepts only Bearer tokens, so a DPoP-bound token would
-      // not be held to its key there; and pushed requests would skip the authorize-time policy.
-      dPoP: { enabled: false },
-      pushedAuthorizationRequests: { enabled: false },
-      clientIdMetadataDocument: {
-        enabled: true,
-        ack: 'draft-02',
-        cacheDuration: { min: 60, max: DAY_S },
-        // The redirect-URI policy registration applies (issue 9, finding 6). A registration drops
-        // what it cannot accept; a document cannot be corrected on the way in, so one
-        // unacceptable URI refuses the client.
-        allowClient: (_ctx: unknown, client: ClientLike) =>
-          Promise.resolve(client.redirectUris.every(acceptableRedirectUri)),
-      },
-      resourceIndicators: {
-        enabled: true,
-        // The canonical MCP URL when a client sends no `resource` (A6).
-        defaultResource: () => `${issuer}/mcp`,
-        useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: unknown, resourceIndicator: string) => {
-          if (!isOurResource(issuer, resourceIndicator))
-            throw new errors.InvalidTarget('resource is not served by this authorization server');
-          return {
-            scope: ALL_SCOPES.join(' '),
-            audience: normalizeResource(resourceIndicator),
-            accessTokenTTL: ACCESS_TOKEN_TTL_S,
-            accessTokenFormat: 'opaque',
-          };
-        },
-      },
-    },
+    features: engineFeatures(issuer),
   };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES } from '../../src/domain/scopes.js';
 import { connectedClient, mcpRequest, register, toolCall, TOOLS_LIST } from './support/flow.js';
 import { epochSeconds } from '../../src/lib/clock.js';
-import { ACCESS_TOKEN_TTL_S } from '../../src/oauth/provider-config.js';
+import { ACCESS_TOKEN_TTL_S } from '../../src/oauth/token-lifetimes.js';
 import { ManualClock } from '../support/clock.js';
 import { startOAuthServer, type OAuthTestServer } from './support/oauth-server.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epochMs } from '../../src/lib/clock.js';
 import { KeyRing, sha256 } from '../../src/lib/secrets.js';
 import { addSigningKeySet, loadSigningKeys } from '../../src/oauth/key-store.js';
-import { refreshTokenTtl } from '../../src/oauth/provider-config.js';
+import { refreshTokenTtl } from '../../src/oauth/token-lifetimes.js';
 import { Sealer } from '../../src/oauth/sealed.js';
 import {
   markClientUsed,
