@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { invalidInput } from '../domain/errors.js';
 import { unfitInput } from '../lib/nul-text.js';
-import type { ApiOperation } from './api-operation.js';
+import type { ApiRequest } from './api-handler.js';
+import type { ApiOperation, OperationInput } from './api-operation.js';
+import { EdgeRefusal } from './api-reply.js';
 
 /** How one operation's path matches and how its query string becomes typed input, compiled once. */
 export interface CompiledOperation {
@@ -100,4 +102,46 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where
       'See /api/v1/openapi.json for the exact schema.',
     );
   return parsed.data;
+}
+
+const isJson = (contentType: string | undefined) =>
+  contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+
+function parseBody(request: ApiRequest): unknown {
+  if (!isJson(request.header('content-type')))
+    throw new EdgeRefusal(
+      'unsupported_media_type',
+      'Send the body as JSON.',
+      'Set `Content-Type: application/json`.',
+    );
+  try {
+    return JSON.parse(request.body ?? '');
+  } catch {
+    throw invalidInput('The request body is not valid JSON.', 'Send one JSON object.');
+  }
+}
+
+/**
+ * The call's typed input: path parameters, query, JSON body (when the operation takes one) and
+ * `Idempotency-Key`, refused as `invalid_input` (or 415 for a body that is not JSON) at the first
+ * part that does not fit.
+ */
+export function readInput(
+  compiled: CompiledOperation,
+  params: Record<string, string>,
+  request: ApiRequest,
+): OperationInput<z.ZodObject, z.ZodObject, z.ZodType> {
+  const { operation } = compiled;
+  const input = {
+    params: parseInput(operation.params, params, 'path'),
+    query: parseInput(operation.query, compiled.queryInput(request.query), 'query'),
+    body: operation.body === undefined ? undefined : parseInput(operation.body, parseBody(request), 'body'),
+    idempotencyKey: request.header('idempotency-key') ?? '',
+  };
+  if (operation.idempotencyKey && request.header('idempotency-key') === undefined)
+    throw invalidInput(
+      'The Idempotency-Key header is required for this call.',
+      'Send one key per intended email (e.g. `Idempotency-Key: chatgpt-smoke-001`) and reuse it when retrying that email.',
+    );
+  return input;
 }
