@@ -27,6 +27,12 @@ export function webKit(deps: WebDeps) {
 
 export type WebKit = ReturnType<typeof webKit>;
 
+/** The signed-in user and what a settings page shows of them (email, CSRF token), or undefined. */
+export async function signedInView(kit: WebKit, c: Context) {
+  const user = await kit.sessions.current(c);
+  return user === undefined ? undefined : { user, view: { email: user.email, csrf: kit.csrf.token(c) } };
+}
+
 /** To the sign-in page, coming back here afterwards. */
 export function toLogin(c: Context): Response {
   return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
