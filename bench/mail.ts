@@ -22,7 +22,9 @@ import { createLogger } from '../src/lib/logger.js';
 import { smtpSender } from '../src/outbox/smtp-sender.js';
 import { startOutboxWorker } from '../src/outbox/delivery-loop.js';
 import { DEFAULT_BATCH, deliverOnce } from '../src/outbox/worker.js';
+import { unsentIds } from '../test/support/outbox-check.js';
 import { startTestServer } from '../test/support/server.js';
+import { postToolCall } from '../test/support/tool-call.js';
 import { summariseProfile } from './profile-summary.js';
 import { sectionProfiler } from './section-profile.js';
 
@@ -97,20 +99,7 @@ async function callLoop(url: string, tool: string, args: (n: number) => Record<s
     Array.from({ length: CONCURRENCY }, async () => {
       while (Date.now() < end) {
         const started = performance.now();
-        const response = await fetch(`${url}/mcp`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            'mcp-protocol-version': '2025-06-18',
-          },
-          body: JSON.stringify({
-            jsonrpc: '2.0',
-            id: 1,
-            method: 'tools/call',
-            params: { name: tool, arguments: args(n++) },
-          }),
-        });
+        const response = await postToolCall(url, tool, args(n++));
         const text = await response.text();
         if (!response.ok || text.includes('"isError":true')) errors += 1;
         latencies.push(performance.now() - started);
@@ -268,11 +257,7 @@ async function workerRate(url: string, design: Design): Promise<Measured> {
       await worker.stop();
     }
   });
-  const unsent = await store.db
-    .selectFrom('mail_outbox')
-    .select('id')
-    .where('status', '!=', 'sent')
-    .execute();
+  const unsent = await unsentIds(store.db);
   if (unsent.length > 0) console.log(`WARNING: ${unsent.length} messages not sent`);
   await sender.close();
   await server.stop();

@@ -6,7 +6,7 @@ import { type SmtpRecorder, startSmtpRecorder } from '../support/smtp-recorder.j
 import { type Cluster, startCluster } from './support/cluster.js';
 import { STEPS, type Step, connectClient } from './support/connect.js';
 import { mcpPost, sendEmailCall } from './support/load.js';
-import { drained, outboxFacts } from './support/outbox-check.js';
+import { drained, outboxFacts } from '../support/outbox-check.js';
 import { pinnedFetch } from './support/pinned-fetch.js';
 import { type PrivatePostgres, startPrivatePostgres } from './support/private-postgres.js';
 import { faultScenarios } from './support/fault-scenarios.js';

@@ -5,10 +5,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BATCH } from '../../src/outbox/worker.js';
-import { openStore } from '../../src/store/open-store.js';
+import { drained, outboxFacts } from '../support/outbox-check.js';
 import { testServerEnv } from '../support/server.js';
 import { availableDialects, createTestDatabase } from '../support/stores.js';
 import { type SmtpRecorder, startSmtpRecorder } from '../support/smtp-recorder.js';
+import { postToolCall } from '../support/tool-call.js';
 
 const dialects = await availableDialects();
 
@@ -74,24 +75,12 @@ function startChild(
 /** One tools/call over plain JSON-RPC (stateless 2026 era needs no session), or undefined if the server died. */
 async function send(url: string, key: string): Promise<string | undefined> {
   try {
-    const response = await fetch(`${url}/mcp`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-06-18',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: {
-          name: 'send_email',
-          arguments: { to: ['person@gitdate.ink'], subject: key, text: 'x', idempotency_key: key },
-        },
-      }),
-      signal: AbortSignal.timeout(20_000),
-    });
+    const response = await postToolCall(
+      url,
+      'send_email',
+      { to: ['person@gitdate.ink'], subject: key, text: 'x', idempotency_key: key },
+      { signal: AbortSignal.timeout(20_000) },
+    );
     const text = await response.text();
     const match = /"message_id":"(msg_[^"]+)"/.exec(text);
     if (match === null) console.error('send without message_id', key, response.status, text.slice(0, 300));
@@ -144,41 +133,20 @@ describe.each(dialects)('kill -9 during a stream of sends on %s', (dialect) => {
           }
           acked.set(key, id ?? 'lost');
         }
-        const store = openStore(database.url);
-        for (let i = 0; i < 1200; i += 1) {
-          const open = await store.db
-            .selectFrom('mail_outbox')
-            .select('id')
-            .where('status', '!=', 'sent')
-            .execute();
-          if (open.length === 0) break;
-          await new Promise((resolve) => setTimeout(resolve, 50));
+        try {
+          await drained(database.url, 60_000, 50);
+        } finally {
+          child.kill('SIGTERM');
+          await exited;
         }
-        const rows = await store.db
-          .selectFrom('mail_outbox')
-          .select(['id', 'idempotency_key', 'status', 'created_at'])
-          .execute();
-        const audit = await store.db
-          .selectFrom('audit_log')
-          .select(['action', 'decision', 'details'])
-          .where('action', 'like', 'email.%')
-          .execute();
-        await store.close();
-        child.kill('SIGTERM');
-        await exited;
+        const { rows, byKey, queuedIds, sentAudits } = await outboxFacts(database.url);
 
         expect([...acked.values()]).not.toContain('lost');
-        const byKey = new Map(rows.map((r) => [r.idempotency_key, r.id]));
         const keyedTwice = rows.filter((r) => byKey.get(r.idempotency_key) !== r.id);
         expect(keyedTwice).toEqual([]); // one row per key, ever
         for (const [key, id] of acked) expect(byKey.get(key), key).toBe(id); // no accepted send lost
         expect(rows.every((r) => r.status === 'sent')).toBe(true);
-        const queued = audit.filter((a) => a.action === 'email.send_email' && a.decision === 'queued');
-        const queuedIds = queued.flatMap((a) =>
-          (JSON.parse(a.details) as { messages: { message_id: string }[] }).messages.map((m) => m.message_id),
-        );
         expect(queuedIds.sort()).toEqual(rows.map((r) => r.id).sort()); // audit 1:1 with enqueued rows
-        const sentAudits = audit.filter((a) => a.action === 'email.delivery' && a.decision === 'sent');
         expect(sentAudits).toHaveLength(rows.length);
 
         const deliveredHere = () => smtp.messageIds.slice(firstDelivery);

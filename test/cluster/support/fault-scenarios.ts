@@ -4,7 +4,7 @@ import type { SmtpRecorder } from '../../support/smtp-recorder.js';
 import type { Cluster } from './cluster.js';
 import { connectClient } from './connect.js';
 import { type LoadReport, mcpPost, sendEmailCall, startLoad } from './load.js';
-import { drained, outboxFacts } from './outbox-check.js';
+import { drained, outboxFacts } from '../../support/outbox-check.js';
 import type { PrivatePostgres } from './private-postgres.js';
 
 interface Context {

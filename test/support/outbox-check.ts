@@ -1,4 +1,17 @@
-import { openStore } from '../../../src/store/open-store.js';
+import type { Kysely } from 'kysely';
+import { openStore } from '../../src/store/open-store.js';
+import type { Database } from '../../src/store/schema.js';
+
+/**
+ * What a store says about the sends after a run, shared by the cluster fault tests, the kill -9
+ * test and the mail benchmark, so each checks the outbox and the audit log the same way.
+ */
+
+/** Ids of the outbox rows not yet `sent`. */
+export async function unsentIds(db: Kysely<Database>): Promise<string[]> {
+  const open = await db.selectFrom('mail_outbox').select('id').where('status', '!=', 'sent').execute();
+  return open.map((row) => row.id);
+}
 
 /** What the shared database says about the sends: rows per key, statuses, and the audit pairs. */
 export async function outboxFacts(databaseUrl: string) {
@@ -24,6 +37,10 @@ export async function outboxFacts(databaseUrl: string) {
     const ids = new Set(rows.map((r) => r.id));
     return {
       rows,
+      /** Message ids of the `queued` audit entries, one per enqueued row when nothing is torn. */
+      queuedIds,
+      /** Message ids of the `sent` delivery audit entries. */
+      sentAudits,
       /** Rows per idempotency key (must be 1 each). */
       byKey: new Map(rows.map((r) => [r.idempotency_key, r.id])),
       /** An outbox row without its `queued` audit entry, or an entry without its row. */
@@ -42,18 +59,14 @@ export async function outboxFacts(databaseUrl: string) {
 }
 
 /** Waits until every outbox row is `sent` (the workers drained it). */
-export async function drained(databaseUrl: string, timeoutMs = 60_000): Promise<void> {
+export async function drained(databaseUrl: string, timeoutMs = 60_000, pollMs = 100): Promise<void> {
   const store = openStore(databaseUrl);
   try {
     for (const deadline = Date.now() + timeoutMs; ;) {
-      const open = await store.db
-        .selectFrom('mail_outbox')
-        .select('id')
-        .where('status', '!=', 'sent')
-        .execute();
+      const open = await unsentIds(store.db);
       if (open.length === 0) return;
       if (Date.now() > deadline) throw new Error(`${open.length} messages still not sent`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   } finally {
     await store.close();
