@@ -31,4 +31,9 @@ HEALTHCHECK --interval=10s --timeout=2s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:8787/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM reaches node directly (exec form): /readyz turns 503, the balancer drains, then exit 0.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/src/main.js", "serve"]
+# Young-generation GC sized for a server whose requests leave almost nothing alive (~20 KB survive
+# a scavenge): 8 MB semi-spaces (V8's default grows to 16 MB; two of them) keep ~15 MB less
+# resident, and a scavenge done on the main thread alone does not wait for helper threads that a
+# busy host has not scheduled (parallel scavenges paused the server ~3× longer per request on the
+# shared benchmark VM). bench/run.ts starts its servers with these same flags. See docs/operations.md.
+CMD ["node", "--max-semi-space-size=8", "--no-parallel-scavenge", "dist/src/main.js", "serve"]

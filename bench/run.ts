@@ -146,30 +146,42 @@ const compareRoot =
 const compareDatabase = path.join(results, `bench-${day}-compare.sqlite`);
 if (compareRoot !== undefined) await generated(compareDatabase, compareRoot);
 
+/**
+ * The Node flags the production image runs the server with (the Dockerfile's CMD: V8's young
+ * generation), read from it so the benchmark measures what ships. Every child server gets them,
+ * the echo and the by-hand targets too, so the ratios compare the work and not the GC settings.
+ */
+const NODE_FLAGS = (
+  JSON.parse(
+    /^CMD (\[.*\])$/m.exec(readFileSync(path.join(sourceRoot, 'Dockerfile'), 'utf8'))?.[1] ?? '[]',
+  ) as string[]
+).filter((argument) => argument.startsWith('--'));
+/** Every serving child: the image's flags, and a GC the runner can force to read RSS after it. */
+const SERVER_FLAGS = ['--expose-gc', ...NODE_FLAGS];
 const profileDir = path.join(results, 'profiles');
 if (values.profile) rmSync(profileDir, { recursive: true, force: true });
-const [echo, echoReady] = await start('echo-server.ts', {}, ['--expose-gc']);
-const [sameWork, sameWorkReady] = await start('same-work-server.ts', { BENCH_DB: database }, ['--expose-gc']);
+const [echo, echoReady] = await start('echo-server.ts', {}, SERVER_FLAGS);
+const [sameWork, sameWorkReady] = await start('same-work-server.ts', { BENCH_DB: database }, SERVER_FLAGS);
 // With --profile each server child writes its own profile (summarised apart at the end).
 const profiled = (name: string) =>
   values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : [];
 const [server, serverReady] = await start('server-child.ts', { BENCH_DB: database }, [
-  '--expose-gc',
+  ...SERVER_FLAGS,
   ...profiled('auth-none'),
 ]);
 const [metricsServer, metricsReady] = await start(
   'server-child.ts',
   { BENCH_DB: database, BENCH_METRICS: '1' },
-  ['--expose-gc'],
+  SERVER_FLAGS,
 );
 const [authServer, authReady] = await start('server-child.ts', { BENCH_DB: database, BENCH_AUTH: 'oauth' }, [
-  '--expose-gc',
+  ...SERVER_FLAGS,
   ...profiled('bearer'),
 ]);
 const compare =
   compareRoot === undefined
     ? undefined
-    : await start('server-child.ts', { BENCH_DB: compareDatabase }, ['--expose-gc'], compareRoot);
+    : await start('server-child.ts', { BENCH_DB: compareDatabase }, SERVER_FLAGS, compareRoot);
 
 // ---- the requests
 const ACCEPT = 'application/json, text/event-stream';
@@ -413,7 +425,7 @@ const medianOf = (name: string, field: 'rps' | 'cpu') =>
 const echoRps = medianOf(ECHO, 'rps');
 const echoCpu = medianOf(ECHO, 'cpu');
 console.log(
-  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), servers and load generator on one machine; load average ${os.loadavg()[0]?.toFixed(1)}`,
+  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), servers and load generator on one machine, server flags ${NODE_FLAGS.join(' ') || '(none)'}; load average ${os.loadavg()[0]?.toFixed(1)}`,
 );
 console.log(
   '| target | req/s | × echo | × same work | p50 ms | p99 ms | server CPU µs/req | × same work (CPU) | RSS MB after load | RSS MB after GC |',
