@@ -3,8 +3,9 @@
  * {status: "negotiation", min_days_in_status: 14}` must do, with no MCP layer. `node:http`, read
  * the body, parse it, pick the list by `params.name`, run the very SQL our repository runs for that
  * first page of 20 (captured once from the repository itself, then a prepared better-sqlite3
- * statement), map the rows with the same view function, sign the next-page cursor (HMAC, as the
- * pager does), build the same text block, and answer the same JSON-RPC result shape
+ * statement whose rows are built as the store builds them), map the rows with the same view
+ * function, sign the next-page cursor (HMAC, as the pager does), build the same text block, and
+ * answer the same JSON-RPC result shape
  * (`structuredContent` and a text block) as `application/json`. The limit our core can approach:
  * its query, its result, its bytes, without protocol work. `bids.list`'s query joins four tables
  * and costs about twice `projects.list`'s, so each tool is compared with its own shape. Started by
@@ -18,6 +19,7 @@ import { daysBefore } from '../src/lib/clock.js';
 import { bidQueries } from '../src/store/bid-queries.js';
 import { CompiledShapes } from '../src/store/compiled-shapes.js';
 import { projectQueries } from '../src/store/project-queries.js';
+import { objectRows } from '../src/store/row-objects.js';
 import type { Database as Schema } from '../src/store/schema.js';
 import { bidLine, listText, projectLine } from '../src/tools/text-format.js';
 import { BENCH_TENANT } from './generate.js';
@@ -38,7 +40,11 @@ function capture(run: () => Promise<unknown>) {
   captured = undefined;
   return run().then(() => {
     if (captured === undefined) throw new Error('the repository query was not captured');
-    return { statement: raw.prepare(captured.sql), parameters: captured.parameters };
+    // Prepared and read as the store's SQLite driver does (rows built by objectRows).
+    return {
+      statement: objectRows(captured.sql, raw.prepare(captured.sql)),
+      parameters: captured.parameters,
+    };
   });
 }
 const projects = await capture(() =>
@@ -64,7 +70,7 @@ type ProjectRow = Parameters<typeof toProjectSummary>[0];
 type BidRow = Parameters<typeof toBidSummary>[0];
 
 function projectsResult(): unknown {
-  const rows = projects.statement.all(...projects.parameters) as ProjectRow[];
+  const rows = projects.statement.all(projects.parameters) as ProjectRow[];
   const list = rows.map(toProjectSummary);
   const last = rows.length === 20 ? rows[19] : undefined;
   const nextCursor = last === undefined ? null : cursorOf('projects|||20', { name: last.name, id: last.id });
@@ -79,7 +85,7 @@ function bidsResult(): unknown {
   const now = new Date();
   const since = daysBefore(now, 14).toISOString();
   const parameters = bids.parameters.map((value) => (value === SINCE ? since : value));
-  const rows = bids.statement.all(...parameters) as BidRow[];
+  const rows = bids.statement.all(parameters) as BidRow[];
   const list = rows.map((row) => toBidSummary(row, now));
   const last = rows.length === 20 ? rows[19] : undefined;
   const nextCursor =

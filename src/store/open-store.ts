@@ -20,6 +20,7 @@ import { RuntimeRoleScope } from './runtime-role.js';
 import { grantRuntimeRole } from './runtime-role-grants.js';
 import type { Database } from './schema.js';
 import { relaxCounterWrites } from './relaxed-counters.js';
+import { objectRows } from './row-objects.js';
 import { withStatementCache } from './statement-cache.js';
 import { SqliteWorkScope, type WorkScope } from './work-scope.js';
 
@@ -103,8 +104,11 @@ function openSqlite(file: string, log: KyselyLog, checkStatement?: StoreOptions[
     ((sql: string) => {
       checkStatement?.(sql, scope.current());
     });
+  const relaxed = relaxCounterWrites(connection);
   const dialect = new SqliteDialect({
-    database: withStatementCache(connection, 256, check, relaxCounterWrites(connection)),
+    database: withStatementCache(connection, 256, check, (sql, statement) =>
+      statement.reader ? objectRows(sql, statement) : relaxed(sql, statement),
+    ),
   });
   const db = new Kysely<Database>({ dialect: wrappingDriver(dialect, refusingNulParameters), ...log });
   return assemble(
