@@ -1,14 +1,13 @@
-import { newId, newSecretToken } from '../../lib/ids.js';
 import { completeIdempotencyKey, type ClaimRequest } from '../../store/mail-idempotency.js';
 import { insertOutbox } from '../../store/mail-outbox.js';
-import type { MailOutboxRow } from '../../store/mail-schema.js';
 import { DomainError } from '../errors.js';
 import type { Principal } from '../principal.js';
 import { auditEmail, type MailDeps } from './deps.js';
 import { maskAddresses } from './mask.js';
 import type { CheckedMessage } from './message.js';
-import { bodyHash } from './preview.js';
 import { takeSendingLimits } from './sending-limits.js';
+import { planSend } from './send-plan.js';
+import { bidNotes, sendAuditDetails } from './send-records.js';
 import type { SendRequest } from './send-request.js';
 
 export interface SendOutcome {
@@ -48,54 +47,9 @@ export async function enqueueChecked(
   mode: { dryRun: true } | { dryRun: false; claim: ClaimRequest },
 ): Promise<SendResult> {
   const nowIso = deps.clock.now().toISOString();
-  const rows: MailOutboxRow[] = [];
-  const traceParent = deps.traceParent?.() ?? null;
-  const results: SendOutcome[] = checked.map((c, index) => {
-    const subject = request.items[index]?.message.subject ?? '';
-    if (!c.ok)
-      return {
-        index,
-        status: 'refused',
-        message_id: null,
-        recipients: [...c.envelopeTo],
-        subject,
-        reason: c.problems.join(' '),
-      };
-    const id = `msg_${newSecretToken(16)}`;
-    rows.push({
-      id,
-      tenant_id: principal.tenantId,
-      tool: request.tool,
-      idempotency_key: request.key,
-      status: mode.dryRun ? 'dry_run' : 'queued',
-      user_id: principal.userId,
-      client_id: principal.clientId,
-      from_header: JSON.stringify(c.message.from),
-      envelope_from: c.message.from.address,
-      envelope_to: JSON.stringify(c.envelopeTo),
-      message: JSON.stringify(c.message),
-      content_hash: c.hash,
-      subject,
-      bid_id: request.bid?.id ?? null,
-      attempts: 0,
-      next_attempt_at: nowIso,
-      lease_owner: null,
-      lease_until: null,
-      last_error: null,
-      smtp_message_id: null,
-      created_at: nowIso,
-      updated_at: nowIso,
-      sent_at: null,
-      trace_parent: traceParent,
-    });
-    return {
-      index,
-      status: mode.dryRun ? 'dry_run' : 'queued',
-      message_id: id,
-      recipients: [...c.envelopeTo],
-      subject,
-      reason: null,
-    };
+  const { rows, results } = planSend(principal, request, checked, mode.dryRun, {
+    nowIso,
+    traceParent: deps.traceParent?.() ?? null,
   });
   const result: SendResult = {
     idempotency_key: request.key,
@@ -108,40 +62,20 @@ export async function enqueueChecked(
   };
   await deps.db.transaction().execute(async (tx) => {
     await insertOutbox(tx, rows);
-    if (request.bid !== undefined && !mode.dryRun) {
+    if (request.bid !== undefined && !mode.dryRun)
       await tx
         .insertInto('bid_notes')
-        .values(
-          // One note per queued message, from the results (the rows hold the same, as JSON).
-          results
-            .filter((r) => r.message_id !== null)
-            .map((r) => ({
-              id: newId(),
-              tenant_id: principal.tenantId,
-              bid_id: request.bid?.id ?? '',
-              author_user_id: principal.userId,
-              body: `Follow-up email queued to ${r.recipients.join(', ')}: "${r.subject}" (message ${r.message_id ?? ''}).`,
-              created_at: nowIso,
-            })),
-        )
+        .values(bidNotes(principal, request, results, nowIso))
         .execute();
-    }
-    await auditEmail(tx, deps.clock, principal, request.tool, mode.dryRun ? 'dry_run' : 'queued', null, {
-      idempotency_key: request.key,
-      dry_run: mode.dryRun,
-      bid: request.bid?.label ?? null,
-      messages: results.map((r) => ({
-        message_id: r.message_id,
-        status: r.status,
-        recipients: r.recipients,
-        subject: r.subject,
-        body_hash: bodyHash(
-          request.items[r.index]?.message.text ?? '',
-          request.items[r.index]?.message.html ?? null,
-        ),
-        reason: r.reason,
-      })),
-    });
+    await auditEmail(
+      tx,
+      deps.clock,
+      principal,
+      request.tool,
+      mode.dryRun ? 'dry_run' : 'queued',
+      null,
+      sendAuditDetails(request, results, mode.dryRun),
+    );
     if (!mode.dryRun && !(await completeIdempotencyKey(tx, mode.claim, JSON.stringify(result))))
       throw new DomainError(
         'conflict',
