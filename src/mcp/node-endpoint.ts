@@ -110,30 +110,12 @@ export function coreEndpoint(options: CoreEndpointOptions) {
     path: string,
     handOn: (body?: Buffer) => void,
   ): void => {
-    const headers = request.headers;
-    // A body without a length (chunked) is the SDK path's: it refuses one past the limit with 413
-    // after the token check, which the core, authenticating only a body it has read, cannot match.
-    const declared = Number(headers['content-length']);
-    if (
-      request.method !== 'POST' ||
-      !isJsonMediaType(headers['content-type']) ||
-      !(declared <= maxBodyBytes) ||
-      hasRepeatedHeader(request.rawHeaders) ||
-      !options.guardsPass(headers.host, headers.origin)
-    ) {
+    if (!worthReading(request, maxBodyBytes, options.guardsPass)) {
       handOn();
       return;
     }
     const started = performance.now();
-    // Node's parser ends the body at its declared length, so it stays within the limit.
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
-      const body = Buffer.concat(chunks, size);
+    readBody(request, (body) => {
       const respond = () =>
         answer(request, response, path, body, started).then(
           (answered) => {
@@ -149,20 +131,7 @@ export function coreEndpoint(options: CoreEndpointOptions) {
         respond().catch(destroy);
         return;
       }
-      tracing
-        .span(
-          'HTTP POST',
-          { 'http.request.method': 'POST', 'url.path': path },
-          async (notes) => {
-            // Handed on inside the span's context, so the app's tracing joins this span.
-            await respond();
-            if (!response.writableFinished) await new Promise((resolve) => response.once('close', resolve));
-            notes.set('http.route', path);
-            notes.set('http.response.status_code', response.statusCode);
-          },
-          { kind: SpanKind.SERVER, parent: (name) => header(request, name) },
-        )
-        .catch(destroy);
+      withServerSpan(tracing, request, response, path, respond).catch(destroy);
     });
   };
 
@@ -237,6 +206,63 @@ function parsed(body: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether the core may read this request at all; anything else goes to the web-standard path
+ * untouched. A body without a length (chunked) is the SDK path's: it refuses one past the limit
+ * with 413 after the token check, which the core, authenticating only a body it has read, cannot
+ * match.
+ */
+function worthReading(
+  request: IncomingMessage,
+  maxBodyBytes: number,
+  guardsPass: CoreEndpointOptions['guardsPass'],
+): boolean {
+  const headers = request.headers;
+  const declared = Number(headers['content-length']);
+  return (
+    request.method === 'POST' &&
+    isJsonMediaType(headers['content-type']) &&
+    declared <= maxBodyBytes &&
+    !hasRepeatedHeader(request.rawHeaders) &&
+    guardsPass(headers.host, headers.origin)
+  );
+}
+
+/** Reads the whole body; Node's parser ends it at its declared length, so it stays within the limit. */
+function readBody(request: IncomingMessage, done: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    chunks.push(chunk);
+  });
+  request.on('end', () => {
+    done(Buffer.concat(chunks, size));
+  });
+}
+
+/** The `HTTP POST` server span around `respond`, continuing a caller's `traceparent`. */
+function withServerSpan(
+  tracing: Tracing,
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  respond: () => Promise<void>,
+): Promise<void> {
+  return tracing.span(
+    'HTTP POST',
+    { 'http.request.method': 'POST', 'url.path': path },
+    async (notes) => {
+      // Handed on inside the span's context, so the app's tracing joins this span.
+      await respond();
+      if (!response.writableFinished) await new Promise((resolve) => response.once('close', resolve));
+      notes.set('http.route', path);
+      notes.set('http.response.status_code', response.statusCode);
+    },
+    { kind: SpanKind.SERVER, parent: (name) => header(request, name) },
+  );
 }
 
 /**
