@@ -1,20 +1,12 @@
-import {
-  McpServer,
-  ProtocolError,
-  ProtocolErrorCode,
-  ResourceTemplate,
-  type ServerContext,
-} from '@modelcontextprotocol/server';
+import { McpServer, ResourceTemplate, type ServerContext } from '@modelcontextprotocol/server';
 import type { ChangeTokens } from '../domain/crm/change-tokens.js';
-import { DomainError, invalidInput } from '../domain/errors.js';
 import type { AdmitToolCall } from '../domain/limits/grant-call-limit.js';
 import type { Tracing } from '../observability/tracing.js';
-import { type Principal, hasScopes } from '../domain/principal.js';
-import type { Scope } from '../domain/scopes.js';
+import type { Principal } from '../domain/principal.js';
 import type { PromptDefinition } from '../prompts/define-prompt.js';
 import type { ResourceTemplateDefinition } from '../resources/define-resource.js';
 import type { ToolDefinition } from '../tools/define-tool.js';
-import { VIEW_MIME_TYPE, VIEW_UI_META, type ViewDefinition, viewHtml } from '../views/registry.js';
+import type { ViewDefinition } from '../views/registry.js';
 import { type ToolEnvironment, toolContext } from '../tools/tool-context.js';
 import { callTool } from './call-tool.js';
 import { confirmChannel } from './confirm-channel.js';
@@ -23,6 +15,7 @@ import { principalOf } from './principal-of.js';
 import { checkedInput, uncheckedInput } from './tool-input.js';
 import { promptsFor, templatesFor } from './surface-lists.js';
 import { CACHE_HINTS, CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
+import { SurfaceReads, templateMetadata, viewContents, viewMetadata } from './surface-reads.js';
 import type { ToolCatalog } from './tool-catalog.js';
 import { viewsOf } from './views-negotiation.js';
 
@@ -51,50 +44,14 @@ export interface BuildOptions {
   readonly fallbackPrincipal?: Principal;
 }
 
-function forbidden(what: string, missing: readonly Scope[]): DomainError {
-  return new DomainError(
-    'forbidden',
-    `${what} needs the ${missing.join(', ')} scope.`,
-    'Ask the user to reconnect this app and grant it on the consent screen.',
-  );
-}
-
-/** A malformed %-escape in a resource URI is the client's mistake (-32602), not a fault of ours. */
-function decodedVariable(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    throw invalidInput(
-      `${JSON.stringify(value)} is not a valid URI component.`,
-      'Use a resource URI exactly as `resources/list` or a tool returned it.',
-    );
-  }
-}
-
-/**
- * Prompts and resources have no `isError` result, so their failures are protocol errors: a domain
- * failure is the caller's (-32602 with the hint), anything else is ours (-32603, details logged only).
- */
-async function asProtocol<T>(work: () => Promise<T>, reportInternal: (error: unknown) => string): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof DomainError)
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${error.message} ${error.hint}`);
-    throw new ProtocolError(
-      ProtocolErrorCode.InternalError,
-      `Internal error (reference ${reportInternal(error)}).`,
-    );
-  }
-}
-
 /**
  * Builds one McpServer with every tool, prompt and resource registered. Handlers resolve the
  * principal and the tenant's services from the request context on every call, and re-check
  * scopes even though `tools/list` already hid what the grant does not allow.
  */
 export function buildMcpServer(options: BuildOptions): McpServer {
-  const { env, surface, reportInternal, fallbackPrincipal, changeTokens } = options;
+  const { surface, fallbackPrincipal, changeTokens } = options;
+  const reads = new SurfaceReads(options);
   const server = new McpServer(serverInfo(options.version), {
     instructions: INSTRUCTIONS,
     // Copies: the SDK may extend what it is given, and the core reads the originals.
@@ -131,25 +88,13 @@ export function buildMcpServer(options: BuildOptions): McpServer {
     );
   }
 
+  // The SDK finds the prompt or resource and checks a prompt's arguments; the work is the core's
+  // too (surface-reads.ts), so both paths answer alike.
   for (const prompt of surface.prompts) {
     server.registerPrompt(
       prompt.name,
       { title: prompt.title, description: prompt.description, argsSchema: prompt.args },
-      (args, ctx: ServerContext) =>
-        asProtocol(async () => {
-          const principal = resolve(ctx);
-          if (!hasScopes(principal, prompt.scopes)) {
-            throw forbidden(
-              `The ${prompt.name} prompt`,
-              prompt.scopes.filter((s) => !principal.scopes.includes(s)),
-            );
-          }
-          const text = await prompt.render(args, toolContext(env, principal));
-          return {
-            description: prompt.description,
-            messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }],
-          };
-        }, reportInternal),
+      (args, ctx: ServerContext) => reads.renderPrompt(prompt, args, resolve(ctx)),
     );
   }
 
@@ -157,26 +102,10 @@ export function buildMcpServer(options: BuildOptions): McpServer {
     server.registerResource(
       resource.name,
       new ResourceTemplate(resource.uriTemplate, {
-        list: (ctx: ServerContext) =>
-          asProtocol(async () => {
-            const principal = resolve(ctx);
-            if (!hasScopes(principal, resource.scopes)) return { resources: [] };
-            const items = await resource.list(toolContext(env, principal));
-            return { resources: items.map((item) => ({ ...item, mimeType: 'application/json' })) };
-          }, reportInternal),
+        list: (ctx: ServerContext) => reads.listTemplate(resource, resolve(ctx)),
       }),
-      { title: resource.title, description: resource.description, mimeType: 'application/json' },
-      (uri: URL, variables: Record<string, string | string[]>, ctx: ServerContext) =>
-        asProtocol(async () => {
-          const principal = resolve(ctx);
-          if (!hasScopes(principal, resource.scopes))
-            throw forbidden(`Reading ${resource.name} resources`, resource.scopes);
-          const key = decodedVariable(String(variables[resource.variable]));
-          const data = await resource.read(key, toolContext(env, principal));
-          return {
-            contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(data, null, 2) }],
-          };
-        }, reportInternal),
+      templateMetadata(resource),
+      (uri: URL, variables, ctx: ServerContext) => reads.readTemplate(resource, uri, variables, resolve(ctx)),
     );
   }
   // The registered tools, prompts and templates stay the dispatch tables for calls; the listings
@@ -192,14 +121,7 @@ export function buildMcpServer(options: BuildOptions): McpServer {
   server.server.setRequestHandler('resources/templates/list', (_request, ctx) =>
     templatesFor(surface.resources, resolve(ctx).scopes),
   );
-  for (const view of surface.views) {
-    const meta = { ui: VIEW_UI_META };
-    server.registerResource(
-      view.name,
-      view.uri,
-      { title: view.title, description: view.description, mimeType: VIEW_MIME_TYPE, _meta: meta },
-      () => ({ contents: [{ uri: view.uri, mimeType: VIEW_MIME_TYPE, text: viewHtml(view), _meta: meta }] }),
-    );
-  }
+  for (const view of surface.views)
+    server.registerResource(view.name, view.uri, viewMetadata(view), () => viewContents(view));
   return server;
 }

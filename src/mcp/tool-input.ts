@@ -24,7 +24,7 @@ export function uncheckedInput<S extends z.ZodType>(schema: S): S {
 }
 
 /** One zod issue as the SDK words it (`path.to.field: message`). */
-function formatIssue(issue: z.core.$ZodIssue): string {
+export function formatIssue(issue: z.core.$ZodIssue): string {
   if (issue.path.length === 0) return issue.message;
   return `${issue.path.map(String).join('.')}: ${issue.message}`;
 }
