@@ -10,7 +10,7 @@ import type { ViewDefinition } from '../views/registry.js';
 import { type ToolEnvironment, toolContext } from '../tools/tool-context.js';
 import { callTool } from './call-tool.js';
 import { confirmChannel } from './confirm-channel.js';
-import { reportInvalidParams } from './invalid-params.js';
+import { paramsFirst } from './params-first.js';
 import { principalOf } from './principal-of.js';
 import { checkedInput, uncheckedInput } from './tool-input.js';
 import { promptsFor, templatesFor } from './surface-lists.js';
@@ -59,7 +59,6 @@ export function buildMcpServer(options: BuildOptions): McpServer {
     cacheHints: structuredClone(CACHE_HINTS),
   });
   const resolve = (ctx: ServerContext) => principalOf(ctx, fallbackPrincipal);
-  reportInvalidParams(server);
 
   for (const tool of surface.tools) {
     server.registerTool(
@@ -123,5 +122,8 @@ export function buildMcpServer(options: BuildOptions): McpServer {
   );
   for (const view of surface.views)
     server.registerResource(view.name, view.uri, viewMetadata(view), () => viewContents(view));
-  return server;
+  // Params of the wrong type are refused with -32602 before the SDK's schema sees them.
+  return paramsFirst(server, (error) => {
+    options.reportInternal(error);
+  });
 }

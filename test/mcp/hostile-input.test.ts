@@ -115,6 +115,7 @@ describe('methods, tools and params', () => {
     ['prompts/get', { name: ['draft_bid_followup'] }],
     ['prompts/get', { name: 'draft_bid_followup', arguments: { bid: 123 } }],
     ['initialize', { protocolVersion: 2025, capabilities: {}, clientInfo: { name: 'x', version: '1' } }],
+    ['logging/setLevel', { level: 'loud' }],
   ])('answers %s with wrongly typed params %j with -32602 (2025 era)', async (method, params) => {
     const answer = await post(endpoint, legacy(method, params));
     expectRpcError(answer, 200, -32602);
@@ -128,6 +129,16 @@ describe('methods, tools and params', () => {
   ])('answers %s with wrongly typed params %j with -32602 (2026 era)', async (method, params) => {
     expectRpcError(await post(endpoint, modern(method, params), modernHeaders(method)), 200, -32602);
   });
+
+  it.each([
+    ['initialize', { protocolVersion: 2025 }],
+    ['logging/setLevel', { level: 'loud' }],
+  ])(
+    'answers %s, not a method of the 2026 era, with 404 and -32601 whatever its params',
+    async (method, params) => {
+      expectRpcError(await post(endpoint, modern(method, params), modernHeaders(method)), 404, -32601);
+    },
+  );
 
   it.each([
     ['a malformed %-escape', 'buildworkpro://bids/%E0%A4%A'],
