@@ -1,3 +1,4 @@
+import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import type { ChangeTokens } from '../domain/crm/change-tokens.js';
 import type { Principal } from '../domain/principal.js';
 import { changeIdConfirmer } from '../tools/confirmer.js';
@@ -6,10 +7,22 @@ import type { McpSurface } from './build-server.js';
 import { callTool, type ToolCallDependencies } from './call-tool.js';
 import type { FastRequest } from './fast-envelope.js';
 import { ListAnswers } from './list-answers.js';
-import { CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
+import { invalidParamsMessage } from './params-verdict.js';
+import { CACHE_HINTS, CAPABILITIES, INSTRUCTIONS, serverInfo } from './server-identity.js';
+import { SurfaceReads } from './surface-reads.js';
 
-/** The work of answering one request: the `result` JSON. */
+/**
+ * The work of answering one request: the `result` JSON, or a ProtocolError thrown, which is the
+ * answer too (an in-band JSON-RPC error: a refusal of the params, a prompt or resource refused).
+ */
 export type Answer = () => Promise<string> | string;
+
+/** A ProtocolError as a JSON-RPC error object (the core's in-band errors, on every transport). */
+export const errorObject = (error: ProtocolError) => ({
+  code: error.code,
+  message: error.message,
+  ...(error.data !== undefined && { data: error.data }),
+});
 
 /**
  * Decides whether the core answers the request (nothing runs yet): the work to do, or undefined
@@ -35,21 +48,24 @@ export interface CoreDispatchOptions extends ToolCallDependencies {
 /**
  * The core's method table: one handler per method, each returning the serialised result.
  * Lists come pre-serialised per scope set; `tools/call` validates its arguments with the tool's
- * own zod schema (built once, at registration) and runs the tool. Output schemas are checked by
- * the tests (test/mcp/tools-e2e.test.ts: the SDK client validates every structuredContent
- * against the listed outputSchema, and each tool's zod output schema parses it), not on every
- * call. A request the core does not answer exactly as the SDK would (an unknown tool, arguments
- * its schema refuses) returns undefined, and the caller hands it to the SDK, which owns every
- * protocol refusal.
+ * own zod schema (built once, at registration) and runs the tool; prompts and resources are found
+ * and answered as the SDK server does (surface-reads.ts). Output schemas are checked by the tests
+ * (test/mcp/tools-e2e.test.ts: the SDK client validates every structuredContent against the
+ * listed outputSchema, and each tool's zod output schema parses it), not on every call. Params of
+ * the wrong type are refused here with -32602 (params-verdict.ts); any other request the core
+ * does not answer exactly as the SDK would (an unknown tool, arguments its schema refuses)
+ * returns undefined, and the caller hands it to the SDK, which owns those refusals.
  */
 export class CoreDispatch {
   readonly lists: ListAnswers;
   private readonly tools: ReadonlyMap<string, ToolDefinition>;
+  private readonly reads: SurfaceReads;
   private readonly handlers: Readonly<Record<string, Handler>>;
 
   constructor(private readonly options: CoreDispatchOptions) {
     this.lists = new ListAnswers(options.surface, options.version);
     this.tools = new Map(options.surface.tools.map((tool) => [tool.name, tool]));
+    this.reads = new SurfaceReads(options);
     const info = serverInfo(options.version);
     this.handlers = {
       initialize: (request) => () =>
@@ -69,6 +85,15 @@ export class CoreDispatch {
       'resources/templates/list': (request, principal) => () =>
         this.lists.resultJson('resources/templates/list', request.era, principal.scopes, request.views),
       'tools/call': (request, principal) => this.toolCall(request, principal),
+      'prompts/get': (request, principal) => async () =>
+        this.resultJson(
+          request,
+          await this.reads.getPrompt(request.params.name as string, request.params.arguments, principal),
+        ),
+      'resources/list': (request, principal) => async () =>
+        this.resultJson(request, await this.reads.listResources(principal)),
+      'resources/read': (request, principal) => async () =>
+        this.resultJson(request, await this.reads.readResource(request.params.uri as string, principal)),
     };
   }
 
@@ -84,7 +109,22 @@ export class CoreDispatch {
 
   /** The work of answering `request`, or undefined when the SDK must answer it. */
   plan(request: FastRequest, principal: Principal): Answer | undefined {
+    const refusal = request.refusal;
+    if (refusal !== undefined)
+      return () => {
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          invalidParamsMessage(request.method, refusal),
+        );
+      };
     return this.handlers[request.method]?.(request, principal);
+  }
+
+  /** A result of the era: 2026-07-28 ones carry resultType, serverInfo and the method's cache hints. */
+  private resultJson(request: FastRequest, result: object): string {
+    if (request.era === 'legacy') return JSON.stringify(result);
+    const hints = CACHE_HINTS[request.method as keyof typeof CACHE_HINTS] as object | undefined;
+    return JSON.stringify(this.lists.modernMeta({ ...result, ...hints }));
   }
 
   private toolCall(request: FastRequest, principal: Principal): Answer | undefined {

@@ -1,4 +1,5 @@
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
+import { HAND_ON, isName, isPlainObject, keysWithin, paramsVerdict } from './params-verdict.js';
 import { viewsFor } from './views-negotiation.js';
 
 export type Era = 'legacy' | 'modern';
@@ -12,6 +13,8 @@ export interface FastRequest {
   readonly params: Readonly<Record<string, unknown>>;
   /** Whether the answer links tools to their MCP Apps views (views-negotiation.ts). */
   readonly views: boolean;
+  /** Why the params are refused (-32602), when their types are wrong (params-verdict.ts). */
+  readonly refusal: string | undefined;
 }
 
 /** The request headers the envelope is checked against (node:http's lower-cased names). */
@@ -24,7 +27,6 @@ const CLIENT_INFO = 'io.modelcontextprotocol/clientInfo';
 const MESSAGE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const MODERN_META_KEYS = new Set([PROTOCOL_VERSION, CLIENT_CAPABILITIES, CLIENT_INFO]);
 const LEGACY_META_KEYS = new Set(['progressToken']);
-const NAME_KEYS = new Set(['name', 'version', 'title']);
 /**
  * The client capabilities a 2026-07-28 request may declare and still be answered by the core:
  * extensions (MCP Apps) and experimental ones change no answer of the core's table except the
@@ -34,50 +36,41 @@ const NAME_KEYS = new Set(['name', 'version', 'title']);
 const CORE_CAPABILITY_KEYS = new Set(['extensions', 'experimental']);
 
 /**
- * The params each method of the core may carry; anything else goes to the SDK, which owns every
- * refusal. A `cursor` on a list is left to the SDK too (our lists are one page).
+ * The params each method of the core may carry; anything else goes to the SDK. Their types are
+ * judged by params-verdict.ts (a list's `cursor` included: our lists are one page).
  */
+const LIST = new Set(['cursor', '_meta']);
+const SURFACE = {
+  'tools/list': LIST,
+  'tools/call': new Set(['name', 'arguments', '_meta']),
+  'prompts/list': LIST,
+  'prompts/get': new Set(['name', 'arguments', '_meta']),
+  'resources/list': LIST,
+  'resources/templates/list': LIST,
+  'resources/read': new Set(['uri', '_meta']),
+};
 const PARAMS: Record<Era, Record<string, ReadonlySet<string>>> = {
   legacy: {
     initialize: new Set(['protocolVersion', 'capabilities', 'clientInfo', '_meta']),
     ping: new Set(['_meta']),
-    'tools/list': new Set(['_meta']),
-    'tools/call': new Set(['name', 'arguments', '_meta']),
-    'prompts/list': new Set(['_meta']),
-    'resources/templates/list': new Set(['_meta']),
     'notifications/initialized': new Set(['_meta']),
+    ...SURFACE,
   },
-  modern: {
-    'server/discover': new Set(['_meta']),
-    'tools/list': new Set(['_meta']),
-    'tools/call': new Set(['name', 'arguments', '_meta']),
-    'prompts/list': new Set(['_meta']),
-    'resources/templates/list': new Set(['_meta']),
-  },
+  modern: { 'server/discover': new Set(['_meta']), ...SURFACE },
 };
-
-export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' &&
-  value !== null &&
-  !Array.isArray(value) &&
-  Object.getPrototypeOf(value) === Object.prototype;
-
-const keysWithin = (value: Record<string, unknown>, allowed: ReadonlySet<string>) =>
-  Object.keys(value).every((key) => allowed.has(key));
-
-const isName = (value: unknown): value is { name: string; version: string } =>
-  isPlainObject(value) &&
-  typeof value.name === 'string' &&
-  typeof value.version === 'string' &&
-  keysWithin(value, NAME_KEYS) &&
-  (value.title === undefined || typeof value.title === 'string');
+/** The param an Mcp-Name header repeats (H26 §Standard Headers), per method that has one. */
+const NAME_SOURCE: Readonly<Record<string, string>> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+};
 
 /**
  * Decides, from the parsed body and the headers alone, whether an HTTP request is one the core
  * answers exactly as the SDK would: a message the core knows (`fastMessage`) and headers that
  * agree with the body (H26 §Server Validation). Anything unusual — malformed, a mismatched
  * header, an unknown method or field, a session id — returns undefined and the SDK answers it,
- * refusals included.
+ * refusals included (but for params of the wrong type: params-first.ts).
  */
 export function fastEnvelope(body: unknown, header: HeaderOf): FastRequest | undefined {
   const accept = header('accept') ?? '';
@@ -119,7 +112,8 @@ export function fastMessage(body: unknown, arrival: Arrival): FastRequest | unde
   const isNotification = id === undefined;
   if (isNotification !== method.startsWith('notifications/')) return undefined;
   if (era === 'modern' ? !modernMetaKnown(meta ?? {}) : !legacyMetaKnown(meta)) return undefined;
-  if (!paramsHaveKnownShapes(method, params)) return undefined;
+  const verdict = paramsVerdict(method, body.params === undefined ? undefined : params);
+  if (verdict === HAND_ON) return undefined;
   const modern = era === 'modern';
   const declared = modern
     ? meta?.[CLIENT_CAPABILITIES]
@@ -127,7 +121,8 @@ export function fastMessage(body: unknown, arrival: Arrival): FastRequest | unde
       ? undefined
       : arrival.declaredByInitialize;
   const views = viewsFor({ modern, overHttp: arrival.overHttp }, declared);
-  return { era, id: id as string | number | undefined, method, params, views };
+  const refusal = typeof verdict === 'object' ? verdict.refusal : undefined;
+  return { era, id: id as string | number | undefined, method, params, views, refusal };
 }
 
 function modernMetaKnown(meta: Record<string, unknown>): boolean {
@@ -143,9 +138,11 @@ function modernHeadersAgree(
 ): boolean {
   if (header('mcp-protocol-version') !== MODERN_VERSION || header('mcp-method') !== method) return false;
   const name = header('mcp-name');
-  // Only exact plain names; an encoded (`=?base64?`) or absent one is the SDK's to judge.
-  if (method === 'tools/call')
-    return typeof params.name === 'string' && name === params.name && !name.startsWith('=?');
+  const source = NAME_SOURCE[method];
+  const value = source === undefined ? undefined : params[source];
+  // Only exact plain names (and none for a param of the wrong type); an encoded (`=?base64?`),
+  // absent or padded one is the SDK's to judge.
+  if (typeof value === 'string') return name === value && !name.startsWith('=?');
   return name === undefined;
 }
 
@@ -168,19 +165,4 @@ function legacyHeadersAgree(header: HeaderOf): boolean {
   const version = header('mcp-protocol-version');
   if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
   return header('mcp-method') === undefined && header('mcp-name') === undefined;
-}
-
-function paramsHaveKnownShapes(method: string, params: Record<string, unknown>): boolean {
-  if (method === 'tools/call')
-    return (
-      typeof params.name === 'string' && (params.arguments === undefined || isPlainObject(params.arguments))
-    );
-  if (method === 'initialize')
-    return (
-      typeof params.protocolVersion === 'string' &&
-      SUPPORTED_PROTOCOL_VERSIONS.includes(params.protocolVersion) &&
-      isPlainObject(params.capabilities) &&
-      isName(params.clientInfo)
-    );
-  return true;
 }

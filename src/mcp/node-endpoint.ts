@@ -1,9 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ProtocolError } from '@modelcontextprotocol/server';
 import { SpanKind } from '@opentelemetry/api';
 import type { Tracing } from '../observability/tracing.js';
 import type { Authenticate, ScopeChallenge } from './authenticate.js';
-import type { CoreDispatch } from './core-dispatch.js';
+import { type CoreDispatch, errorObject } from './core-dispatch.js';
 import { type FastRequest, fastEnvelope } from './fast-envelope.js';
 import { acceptsGzip, gzipRest } from './gzip-splice.js';
 import { type FramedAnswer, LIST_METHODS, type ListMethod } from './list-answers.js';
@@ -97,9 +98,11 @@ const isJsonMediaType = (value: string | undefined) =>
  * parsed once, dispatched from the core's method table, serialised once, written once — no
  * Request/Response conversion. 2025-era requests are answered as one SSE frame (what the SDK's
  * stateless legacy leg sends), 2026-07-28 requests as JSON, notifications with 202.
- * Every request the core does not answer exactly as the SDK would — a refusal of any kind, an
- * unusual envelope, a method outside the table — is handed on unchanged (with the body already
- * read) to the web-standard path, so behaviour at the edges is the SDK's own.
+ * The core answers refusals of its own (params of the wrong type, an unknown prompt or resource)
+ * as in-band JSON-RPC errors, as the SDK does. Every request the core does not answer exactly as
+ * the SDK would — any other refusal, an unusual envelope, a method outside the table — is handed
+ * on unchanged (with the body already read) to the web-standard path, so behaviour at the edges
+ * is the SDK's own.
  */
 export function coreEndpoint(options: CoreEndpointOptions) {
   const { dispatch, maxBodyBytes, tracing } = options;
@@ -157,7 +160,7 @@ export function coreEndpoint(options: CoreEndpointOptions) {
     }
     const principal = principalOf({ http: { authInfo: auth.authInfo } }, undefined);
     // Lists go out as their pre-framed bytes; with tracing on they take the traced path below.
-    if (!tracing.enabled && LIST_METHODS.has(fast.method)) {
+    if (!tracing.enabled && fast.refusal === undefined && LIST_METHODS.has(fast.method)) {
       const framed = dispatch.lists.framed(fast.method as ListMethod, fast.era, principal.scopes, fast.views);
       writeFramed(request, response, LIST[fast.era], framed, fast.id);
       observe(path, fast, 200, started);
@@ -165,8 +168,7 @@ export function coreEndpoint(options: CoreEndpointOptions) {
     }
     const work = dispatch.plan(fast, principal);
     if (work === undefined) return false;
-    const result = tracing.enabled ? await traced(fast, work) : await work();
-    const json = `{"result":${result},"jsonrpc":"2.0","id":${JSON.stringify(fast.id)}}`;
+    const json = await answerJson(fast.id, tracing.enabled ? () => traced(fast, work) : work);
     if (fast.era === 'legacy') write(response, 200, SSE, `event: message\ndata: ${json}\n\n`);
     else write(response, 200, JSON_ANSWER, json);
     observe(path, fast, 200, started);
@@ -187,6 +189,19 @@ export function coreEndpoint(options: CoreEndpointOptions) {
 
   function observe(path: string, fast: FastRequest, status: number, started: number): void {
     options.observe?.(path, fast.method, fast.params.name, status, (performance.now() - started) / 1000);
+  }
+}
+
+/**
+ * The JSON-RPC answer to a request: its result, or the ProtocolError its work threw (an in-band
+ * error, 200 like the SDK's); any other failure rejects, and the request is handed on.
+ */
+async function answerJson(id: string | number, work: () => Promise<string> | string): Promise<string> {
+  try {
+    return `{"result":${await work()},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`;
+  } catch (error) {
+    if (!(error instanceof ProtocolError)) throw error;
+    return JSON.stringify({ jsonrpc: '2.0', id, error: errorObject(error) });
   }
 }
 

@@ -1,4 +1,5 @@
 import {
+  ProtocolError,
   isJSONRPCNotification,
   isJSONRPCRequest,
   type JSONRPCMessage,
@@ -8,7 +9,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Principal } from '../domain/principal.js';
 import { formElicitation } from './confirm-channel.js';
-import type { CoreDispatch } from './core-dispatch.js';
+import { type CoreDispatch, errorObject } from './core-dispatch.js';
 import { type Era, fastMessage } from './fast-envelope.js';
 
 export interface StdioCoreOptions {
@@ -25,9 +26,10 @@ export interface StdioCoreOptions {
  * node:http. `serveStdio` keeps everything that is the connection's: the opening exchange, the
  * era it pins, `subscriptions/listen`, the refusals of the other era. Only then does a message
  * reach the pinned instance's channel, and there the core takes the requests of its table that
- * it answers exactly as the instance would; the instance keeps the rest: `initialize` (it holds
- * the client's capabilities and the negotiated version), every notification, the responses to
- * its own requests, and every request the core hands on — a refusal, a method outside the table,
+ * it answers exactly as the instance would (params of the wrong type it refuses itself, as on
+ * HTTP); the instance keeps the rest: `initialize` but for such a refusal (it holds the client's
+ * capabilities and the negotiated version), every notification, the responses to its own
+ * requests, and every request the core hands on — any other refusal, a method outside the table,
  * a write tool of a 2025-era client that declared form elicitation (confirm-channel.ts asks it
  * with `elicitation/create`, a round trip on this connection).
  */
@@ -61,12 +63,14 @@ function answerer(server: McpServer, era: Era, channel: Transport, options: Stdi
       if (state !== undefined) state.cancelled = true;
       return false;
     }
-    if (!isJSONRPCRequest(message) || message.method === 'initialize') return false;
+    if (!isJSONRPCRequest(message)) return false;
     // 2025-era capabilities are the initialize's, which the instance keeps (see viewsOf).
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     const declaredByInitialize = server.server.getClientCapabilities();
     const fast = fastMessage(message, { overHttp: false, declaredByInitialize });
     if (fast?.id === undefined || fast.era !== era) return false;
+    // An initialize is the instance's, but for params of the wrong type (refused as on HTTP).
+    if (fast.method === 'initialize' && fast.refusal === undefined) return false;
     const asksByElicitation =
       fast.method === 'tools/call' &&
       era === 'legacy' &&
@@ -88,10 +92,17 @@ function answerer(server: McpServer, era: Era, channel: Transport, options: Stdi
           // One line on the wire, written by the channel (so the entry sees the request answered).
           await channel.send({ result: JSON.parse(result) as Record<string, unknown>, jsonrpc: '2.0', id });
         },
-        () => {
-          // Not answered: the instance answers it (a fault past the plan is the SDK's to report).
+        async (error: unknown) => {
           if (inFlight.get(id) === state) inFlight.delete(id);
-          if (!state.cancelled) handOn();
+          if (state.cancelled) return;
+          // A ProtocolError is the core's answer; any other fault past the plan is the instance's to
+          // report (it answers the request itself).
+          if (!(error instanceof ProtocolError)) {
+            handOn();
+            return;
+          }
+          options.answered();
+          await channel.send({ jsonrpc: '2.0', id, error: errorObject(error) });
         },
       )
       .catch((error: unknown) => {

@@ -41,22 +41,20 @@ const VALID_ARGUMENTS: Record<string, readonly Record<string, unknown>[]> = {
 
 export type Era = 'legacy' | 'modern';
 /** The methods the core answers itself, per era (src/mcp/fast-envelope.ts). */
+const SURFACE_METHODS = [
+  'tools/list',
+  'tools/call',
+  'prompts/list',
+  'prompts/get',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+];
 const CORE_METHODS: Record<Era, readonly string[]> = {
-  legacy: [
-    'initialize',
-    'ping',
-    'tools/list',
-    'tools/call',
-    'prompts/list',
-    'resources/templates/list',
-    'notifications/initialized',
-  ],
-  modern: ['server/discover', 'tools/list', 'tools/call', 'prompts/list', 'resources/templates/list'],
+  legacy: ['initialize', 'ping', 'notifications/initialized', ...SURFACE_METHODS],
+  modern: ['server/discover', ...SURFACE_METHODS],
 };
 const OTHER_METHODS = [
-  'resources/list',
-  'resources/read',
-  'prompts/get',
   'logging/setLevel',
   'completion/complete',
   'notifications/cancelled',
@@ -187,7 +185,7 @@ export function messagesAt(calm: number): (era: Era) => fc.Arbitrary<Message> {
           return fc.record({
             protocolVersion: fc.oneof(
               { weight: 4 * calm, arbitrary: fc.constantFrom('2025-06-18', '2025-11-25') },
-              { weight: 1, arbitrary: fc.constantFrom(...VERSIONS) },
+              { weight: 1, arbitrary: fc.constantFrom<unknown>(...VERSIONS, 2025, null) },
             ),
             capabilities: fc.oneof(
               {
@@ -249,18 +247,58 @@ export function messagesAt(calm: number): (era: Era) => fc.Arbitrary<Message> {
           );
         case 'resources/read':
           return fc.record({
-            uri: fc.constantFrom(
-              'buildworkpro://bids/123',
-              'buildworkpro://bids/%E0%A4',
-              'ui://workonward/nope.html',
-              'x',
+            uri: fc.oneof(
+              {
+                weight: 4 * calm,
+                arbitrary: fc.constantFrom(
+                  'buildworkpro://bids/123',
+                  'buildworkpro://bids/999999',
+                  `buildworkpro://projects/${summit('project', 'rmob')}`,
+                  `buildworkpro://contacts/${summit('contact', 'jane')}`,
+                  'ui://workonward/bid-detail.html',
+                  'ui://workonward/send-preview.html',
+                ),
+              },
+              {
+                weight: 1,
+                arbitrary: fc.constantFrom<unknown>(
+                  'buildworkpro://bids/%E0%A4',
+                  'buildworkpro://nothing/1',
+                  'ui://workonward/nope.html',
+                  'x',
+                  '',
+                  5,
+                  null,
+                  ['buildworkpro://bids/123'],
+                ),
+              },
             ),
           });
         case 'prompts/get':
-          return fc.record({
-            name: fc.constantFrom('draft_bid_followup', 'nope'),
-            arguments: fc.constant({ bid: '#123' }),
-          });
+          return fc.record(
+            {
+              name: fc.oneof(
+                {
+                  weight: 4 * calm,
+                  arbitrary: fc.constantFrom('draft_bid_followup', 'summarize_open_projects'),
+                },
+                { weight: 1, arbitrary: fc.constantFrom<unknown>('nope', 5, ['draft_bid_followup']) },
+              ),
+              arguments: fc.oneof(
+                { weight: 4 * calm, arbitrary: fc.constantFrom<unknown>({ bid: '#123' }, {}) },
+                {
+                  weight: 1,
+                  arbitrary: fc.constantFrom<unknown>(
+                    { bid: '#999' },
+                    { bid: 123 },
+                    { audience: 'board' },
+                    'x',
+                  ),
+                },
+              ),
+            },
+            { requiredKeys: ['name'] },
+          );
         case 'logging/setLevel':
           return fc.record({ level: fc.constantFrom('debug', 'info', 'shout') });
         default:
@@ -292,6 +330,8 @@ export function messagesAt(calm: number): (era: Era) => fc.Arbitrary<Message> {
       .tuple(
         fc.oneof(
           { weight: 6 * calm, arbitrary: fc.constantFrom(...CORE_METHODS[era]) },
+          // tools/call keeps the share it had before prompts/get and resources/* joined the core.
+          { weight: 2 * calm, arbitrary: fc.constant('tools/call') },
           { weight: 3, arbitrary: fc.constantFrom(...OTHER_METHODS) },
           { weight: 1, arbitrary: fc.constantFrom(...CORE_METHODS.legacy, ...CORE_METHODS.modern) },
         ),
@@ -410,8 +450,10 @@ export function requestsAt(calm: number): fc.Arbitrary<Case> {
         const method = input.methodHeader ?? (typeof first?.method === 'string' ? first.method : undefined);
         // Header values must be visible ASCII for fetch to send them.
         if (method !== undefined && /^[\x20-\x7e]+$/.test(method)) headers['mcp-method'] = method;
-        const params = first?.params as { name?: unknown } | undefined;
-        const name = input.nameHeader ?? (typeof params?.name === 'string' ? params.name : undefined);
+        // Mcp-Name repeats tools/call's and prompts/get's `name`, resources/read's `uri`.
+        const params = first?.params as { name?: unknown; uri?: unknown } | undefined;
+        const named = first?.method === 'resources/read' ? params?.uri : params?.name;
+        const name = input.nameHeader ?? (typeof named === 'string' ? named : undefined);
         if (name !== undefined && /^[\x20-\x7e]+$/.test(name)) headers['mcp-name'] = name;
       } else {
         if (input.era === 'legacy') headers['mcp-protocol-version'] = input.versionHeader ?? '2025-11-25';
