@@ -11,7 +11,8 @@ import {
   sendOne,
   type WorkerOptions,
 } from './worker.js';
-import { NO_TRACING } from '../observability/tracing.js';
+import { NO_TRACING, type Tracing } from '../observability/tracing.js';
+import type { MailOutboxRow } from '../store/mail-schema.js';
 
 /**
  * The worker's transactions commit lazily (store/lazy-commit.ts: on SQLite without the fsync
@@ -43,21 +44,7 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
   let kicked = false;
   let lastHousekeeping = 0;
   let steps = 0;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    wake?.();
-  };
-  /** Resolves on the next finished send, kick or stop, or after `ms` (none: no timeout). */
-  const changed = (ms?: number) =>
-    new Promise<void>((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
+  const { notify, changed } = wakeSignal();
 
   /** Records what has finished and refills the window, in one transaction. Returns rows leased. */
   const step = async (): Promise<number> => {
@@ -94,25 +81,12 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
     const { rows } = result;
     if (rows.length > 0) {
       inFlight += rows.length;
-      // Not awaited: the loop goes on while they are out. sendOne keeps every outcome, never throws.
-      tracing
-        .span(
-          'outbox deliver',
-          { 'outbox.messages': rows.length },
-          () =>
-            Promise.all(
-              rows.map(async (row) => {
-                finished.push(await sendOne(options, row));
-                inFlight -= 1;
-                // Wake the loop only when it has something to do: a batch to record, or nothing left out.
-                if (finished.length >= batch || inFlight === 0) notify();
-              }),
-            ),
-          sendLinks(rows),
-        )
-        .catch((error: unknown) => {
-          options.logger.error({ err: error }, 'outbox send failed');
-        });
+      sendOut(options, tracing, rows, (outcome) => {
+        finished.push(outcome);
+        inFlight -= 1;
+        // Wake the loop only when it has something to do: a batch to record, or nothing left out.
+        if (finished.length >= batch || inFlight === 0) notify();
+      });
     }
     return rows.length;
   };
@@ -160,4 +134,53 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
       await loop;
     },
   };
+}
+
+/**
+ * How the loop sleeps: `changed` resolves on the next `notify` (a finished send, a kick, a stop)
+ * or after `ms` (none: no timeout). One sleeper at a time, which is all the loop needs.
+ */
+function wakeSignal() {
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+  };
+  const changed = (ms?: number) =>
+    new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  return { notify, changed };
+}
+
+/**
+ * Sends the leased rows in one `outbox deliver` span, handing each outcome to `finishedOne` as it
+ * comes. Not awaited: the loop goes on while they are out. sendOne keeps every outcome, never throws.
+ */
+function sendOut(
+  options: WorkerOptions,
+  tracing: Tracing,
+  rows: readonly MailOutboxRow[],
+  finishedOne: (outcome: Settled) => void,
+): void {
+  tracing
+    .span(
+      'outbox deliver',
+      { 'outbox.messages': rows.length },
+      () =>
+        Promise.all(
+          rows.map(async (row) => {
+            finishedOne(await sendOne(options, row));
+          }),
+        ),
+      sendLinks(rows),
+    )
+    .catch((error: unknown) => {
+      options.logger.error({ err: error }, 'outbox send failed');
+    });
 }
