@@ -39,7 +39,7 @@ export function paramsFirst(server: McpServer, onerror: (error: Error) => void):
   return server;
 }
 
-/** Methods the 2026-07-28 era does not have: the SDK refuses them there (404, -32601), whatever their params. */
+/** Methods the 2026-07-28 era lacks: the SDK refuses them there (404, -32601), whatever their params. */
 const LEGACY_ONLY: ReadonlySet<string> = new Set(['initialize', 'logging/setLevel']);
 
 function refusalOf(

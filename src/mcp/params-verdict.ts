@@ -36,7 +36,10 @@ export const isName = (value: unknown): value is { name: string; version: string
 
 const refuse = (refusal: string): ParamsVerdict => ({ refusal });
 
-/** An optional string param (a list's `cursor`): our lists are one page, so any string is the whole list, as the SDK answers. */
+/**
+ * An optional string param (a list's `cursor`): our lists are one page, so any string cursor
+ * answers the whole list, as the SDK does.
+ */
 function optionalString(params: Params, name: string): ParamsVerdict {
   const value = params[name];
   return value === undefined || typeof value === 'string' ? FINE : refuse(`${name} must be a string`);
