@@ -1,8 +1,6 @@
 import { newSecretToken } from '../lib/ids.js';
-import { lazilyCommitted } from '../store/lazy-commit.js';
-import { leaseOutbox } from '../store/mail-outbox.js';
 import { housekeep } from './housekeeping.js';
-import { type Settled, settleIn } from './settle.js';
+import { recordAndLeaseNext, type Settled } from './settle.js';
 import {
   buryAbandoned,
   DEFAULT_BATCH,
@@ -52,21 +50,17 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
     const room = stopped || options.dryRun ? 0 : window - inFlight;
     const nowDate = options.clock.now();
     steps = (steps + 1) % DURABLE_EVERY;
-    const work = () =>
-      lazilyCommitted(options.db, options.traits, steps === 0, async (tx) => {
-        const after = recording.length > 0 ? await settleIn(tx, options, owner, recording) : undefined;
-        const rows =
-          room > 0
-            ? await leaseOutbox(tx, options.traits, {
-                owner,
-                now: nowDate.toISOString(),
-                until: new Date(nowDate.getTime() + (options.leaseMs ?? 120_000)).toISOString(),
-                limit: room,
-                maxAttempts: options.maxAttempts,
-              })
-            : [];
-        return { after, rows };
-      });
+    const lease =
+      room > 0
+        ? {
+            owner,
+            now: nowDate.toISOString(),
+            until: new Date(nowDate.getTime() + (options.leaseMs ?? 120_000)).toISOString(),
+            limit: room,
+            maxAttempts: options.maxAttempts,
+          }
+        : undefined;
+    const work = () => recordAndLeaseNext(options, owner, recording, lease, steps === 0);
     let result: Awaited<ReturnType<typeof work>>;
     try {
       result =
@@ -77,7 +71,7 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
       finished.unshift(...recording); // recorded by a later step (or re-sent after the lease)
       throw error;
     }
-    result.after?.();
+    result.after();
     const { rows } = result;
     if (rows.length > 0) {
       inFlight += rows.length;

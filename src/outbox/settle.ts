@@ -1,7 +1,10 @@
 import { type AuditEntry, appendAudits } from '../domain/audit/audit-log.js';
 import { maskAddresses } from '../domain/mail/mask.js';
-import { settleLeased, settleSent } from '../store/mail-outbox.js';
+import { newId } from '../lib/ids.js';
+import { lazilyCommitted } from '../store/lazy-commit.js';
+import { type Lease, leaseOutbox, settleLeased, settleSent } from '../store/mail-outbox.js';
 import type { MailOutboxRow } from '../store/mail-schema.js';
+import { type OutcomeRecord, recordAndLease } from '../store/outbox-record.js';
 import type { Database } from '../store/schema.js';
 import type { Transaction } from 'kysely';
 import type { SentMail } from './mail-sender.js';
@@ -27,78 +30,155 @@ function permanent(error: unknown): boolean {
 }
 
 /**
- * Records a round's outcomes in one transaction, once its last send has returned: one commit (an
+ * Records a round's outcomes in one commit, once its last send has returned: one commit (an
  * fsync under synchronous=FULL) per round rather than per message. The window between the mail
  * server's acceptance and our record of it, where a crash causes a resend, is therefore the rest
  * of the round: bounded by the SMTP silence timeout (a quarter of the lease) and by the round's
  * size, never more messages than were in flight.
  */
 export async function settleRound(options: WorkerOptions, owner: string, outcomes: Settled[]): Promise<void> {
-  const after = await options.db.transaction().execute((tx) => settleIn(tx, options, owner, outcomes));
+  const { after } = await recordAndLeaseNext(options, owner, outcomes, undefined, true);
   after();
 }
 
 /**
- * Writes `outcomes` inside `tx` (the caller's transaction, which may also lease the next rows)
- * and returns what to do once it has committed: tell the observer, alert on dead letters.
+ * Records `outcomes` (only those whose lease `owner` still holds, each with its audit entry) and,
+ * given a `lease`, leases the next rows, all in one commit. On PostgreSQL that is one statement
+ * (store/outbox-record.ts), so one round trip; on SQLite one transaction (lazily committed unless
+ * `durable`, store/lazy-commit.ts). Returns the rows leased and what to do once committed: tell
+ * the observer, alert on dead letters.
  */
-export async function settleIn(
-  tx: Transaction<Database>,
+export async function recordAndLeaseNext(
   options: WorkerOptions,
   owner: string,
   outcomes: readonly Settled[],
-): Promise<() => void> {
+  lease: Lease | undefined,
+  durable: boolean,
+): Promise<{ rows: MailOutboxRow[]; after: () => void }> {
   const now = options.clock.now();
+  const plans = plan(options, outcomes, now);
   const nowIso = now.toISOString();
-  const deadLettered: { outcome: Settled; reason: string }[] = [];
-  let retried = 0;
-  const audits: AuditEntry[] = [];
-  const audit = ({ row, to }: Settled, decision: string, reason: string | null) =>
-    audits.push({
-      tenantId: row.tenant_id,
+  const { db, traits } = options;
+  const { recorded, rows } = !traits.dataModifyingWith
+    ? await lazilyCommitted(db, traits, durable, async (tx) => ({
+        recorded:
+          plans.length > 0 ? await recordIn(tx, owner, nowIso, plans, options.clock) : new Set<string>(),
+        rows: lease === undefined ? [] : await leaseOutbox(tx, traits, lease),
+      }))
+    : plans.length > 0
+      ? await recordAndLease(
+          db,
+          owner,
+          nowIso,
+          plans.map((p) => p.record),
+          lease,
+        )
+      : {
+          recorded: new Set<string>(),
+          rows: lease === undefined ? [] : await leaseOutbox(db, traits, lease),
+        };
+  return {
+    rows,
+    after: () => {
+      tell(options, plans, recorded);
+    },
+  };
+}
+
+/** An outcome and what recording it writes. */
+interface Plan {
+  readonly outcome: Settled;
+  readonly record: OutcomeRecord;
+  readonly details: Record<string, unknown>;
+}
+
+/** Each outcome's next state: sent, failed (due again after its backoff) or dead. */
+function plan(options: WorkerOptions, outcomes: readonly Settled[], now: Date): Plan[] {
+  return outcomes.map((outcome) => {
+    const { row, to } = outcome;
+    const details = { message_id: row.id, attempt: row.attempts, recipients: to };
+    const audit = { auditId: newId(), details: JSON.stringify(details) };
+    if ('sent' in outcome) {
+      const { smtpMessageId, lastError } = deliveryRecord(outcome.sent);
+      const record = {
+        id: row.id,
+        status: 'sent',
+        lastError,
+        nextAttemptAt: null,
+        smtpMessageId,
+        ...audit,
+      } as const;
+      return { outcome, record, details };
+    }
+    const lastError = (outcome.error as Error).message.slice(0, 500);
+    const dead = row.attempts >= options.maxAttempts || permanent(outcome.error);
+    const retryAt =
+      now.getTime() + backoffMs(row.attempts, options.retryBaseMs, options.retryMaxMs, options.random);
+    const record = {
+      id: row.id,
+      status: dead ? 'dead' : 'failed',
+      lastError,
+      nextAttemptAt: dead ? null : new Date(retryAt).toISOString(),
+      smtpMessageId: null,
+      ...audit,
+    } as const;
+    return { outcome, record, details };
+  });
+}
+
+/**
+ * Writes `plans` inside `tx` (SQLite): delivered rows in one UPDATE, failed ones one by one, and
+ * the audit entries of those this owner still held. Returns the ids recorded.
+ */
+async function recordIn(
+  tx: Transaction<Database>,
+  owner: string,
+  now: string,
+  plans: readonly Plan[],
+  clock: WorkerOptions['clock'],
+): Promise<Set<string>> {
+  const delivered = plans.flatMap(({ record }) =>
+    record.status === 'sent' ? [{ ...record, smtpMessageId: record.smtpMessageId ?? '' }] : [],
+  );
+  const recorded = await settleSent(tx, owner, delivered, now);
+  for (const { record } of plans) {
+    if (record.status === 'sent') continue;
+    const change = {
+      status: record.status,
+      last_error: record.lastError,
+      ...(record.nextAttemptAt !== null && { next_attempt_at: record.nextAttemptAt }),
+      updated_at: now,
+    };
+    if (await settleLeased(tx, record.id, owner, change)) recorded.add(record.id);
+  }
+  const audits: AuditEntry[] = plans
+    .filter(({ record }) => recorded.has(record.id))
+    .map(({ outcome, record, details }) => ({
+      tenantId: outcome.row.tenant_id,
       userId: null,
       clientId: null,
       action: 'email.delivery',
-      decision,
-      reason,
-      details: { message_id: row.id, attempt: row.attempts, recipients: to },
-    });
+      decision: record.status,
+      reason: record.lastError,
+      details,
+    }));
+  await appendAudits(tx, clock, audits);
+  return recorded;
+}
 
-  // Delivered rows, the common case: one UPDATE for the whole batch.
-  const delivered = outcomes.flatMap((outcome) =>
-    'sent' in outcome ? [{ outcome, id: outcome.row.id, ...deliveryRecord(outcome.sent) }] : [],
-  );
-  const settled = await settleSent(tx, owner, delivered, nowIso);
-  for (const d of delivered) if (settled.has(d.id)) audit(d.outcome, 'sent', d.lastError);
-  const sent = settled.size;
-
-  // Failed attempts, one by one: each gets its own retry time, or is dead-lettered.
-  for (const outcome of outcomes) {
-    if (!('error' in outcome)) continue;
-    const { row } = outcome;
-    const reason = (outcome.error as Error).message.slice(0, 500);
-    const dead = row.attempts >= options.maxAttempts || permanent(outcome.error);
-    const retryAt = new Date(
-      now.getTime() + backoffMs(row.attempts, options.retryBaseMs, options.retryMaxMs, options.random),
-    );
-    const change = dead
-      ? { status: 'dead' as const, last_error: reason, updated_at: nowIso }
-      : {
-          status: 'failed' as const,
-          last_error: reason,
-          next_attempt_at: retryAt.toISOString(),
-          updated_at: nowIso,
-        };
-    if (!(await settleLeased(tx, row.id, owner, change))) continue;
-    if (dead) deadLettered.push({ outcome, reason });
-    else retried += 1;
-    audit(outcome, change.status, reason);
+/** After the commit: the observer's counts, and one alert per dead letter. */
+function tell(options: WorkerOptions, plans: readonly Plan[], recorded: ReadonlySet<string>): void {
+  const counts = { sent: 0, retried: 0, dead: 0 };
+  for (const { outcome, record } of plans) {
+    if (!recorded.has(record.id)) continue;
+    if (record.status === 'sent') counts.sent += 1;
+    else if (record.status === 'failed') counts.retried += 1;
+    else {
+      counts.dead += 1;
+      alertDeadLetter(options, outcome.row, outcome.to, record.lastError ?? '');
+    }
   }
-  await appendAudits(tx, options.clock, audits);
-  return () => {
-    options.observer?.settled({ sent, retried, dead: deadLettered.length });
-    for (const { outcome, reason } of deadLettered) alertDeadLetter(options, outcome.row, outcome.to, reason);
-  };
+  options.observer?.settled(counts);
 }
 
 /** What a delivery leaves on its row: the server's Message-ID, and any recipients it refused. */

@@ -47,6 +47,15 @@ export function listOutbox(
     .execute();
 }
 
+/** A lease's values: who takes the rows, now, until when, how many at most. */
+export type Lease = {
+  readonly owner: string;
+  readonly now: string;
+  readonly until: string;
+  readonly limit: number;
+  readonly maxAttempts: number;
+};
+
 /**
  * Leases up to `limit` due rows for `owner` in one conditional UPDATE: `sending` rows whose lease
  * expired (their worker died), then failed rows due for a retry, then queued rows, oldest first.
@@ -56,11 +65,7 @@ export function listOutbox(
  * runs it alone; PostgreSQL picks them `FOR UPDATE SKIP LOCKED` (re-checking a row changed
  * meanwhile), so concurrent workers never lease the same row.
  */
-export function leaseOutbox(
-  db: Executor,
-  traits: DialectTraits,
-  lease: { owner: string; now: string; until: string; limit: number; maxAttempts: number },
-): Promise<MailOutboxRow[]> {
+export function leaseOutbox(db: Executor, traits: DialectTraits, lease: Lease): Promise<MailOutboxRow[]> {
   return shapes.execute<Database, MailOutboxRow>(
     db,
     traits.skipLocked ? 'lease skip-locked' : 'lease',
@@ -75,7 +80,8 @@ export function leaseOutbox(
  */
 const shapes = new CompiledShapes();
 
-function leaseQuery(db: Executor, skipLocked: boolean) {
+/** leaseOutbox's statement, with slots for a Lease's values (outbox-record.ts embeds it). */
+export function leaseQuery(db: Executor, skipLocked: boolean) {
   const now = slot('now');
   const limit = slot<number>('limit');
   const oldest = (status: OutboxStatus, dueColumn: 'next_attempt_at' | 'lease_until') => {

@@ -39,6 +39,12 @@ export interface DialectTraits {
    * request for it; see store/lazy-commit.ts. PostgreSQL flushes in its server process.
    */
   readonly commitBlocksEventLoop: boolean;
+  /**
+   * A statement's WITH may hold writes (PostgreSQL), so one statement, one round trip to the
+   * server, can do what would otherwise take a transaction of several (store/outbox-record.ts).
+   * SQLite has no data-modifying WITH, and no round trips: it runs in this process.
+   */
+  readonly dataModifyingWith: boolean;
 }
 
 export interface Store {
@@ -113,7 +119,13 @@ function openSqlite(file: string, log: KyselyLog, checkStatement?: StoreOptions[
   const db = new Kysely<Database>({ dialect: wrappingDriver(dialect, refusingNulParameters), ...log });
   return assemble(
     db,
-    { name: 'sqlite', skipLocked: false, rowLevelSecurity: false, commitBlocksEventLoop: true },
+    {
+      name: 'sqlite',
+      skipLocked: false,
+      rowLevelSecurity: false,
+      commitBlocksEventLoop: true,
+      dataModifyingWith: false,
+    },
     scope === undefined ? NO_ROLES : scopedRoles(scope),
   );
 }
@@ -166,7 +178,13 @@ function openPostgres(url: string, log: KyselyLog, runtimeRole: string): Store {
     (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
   return assemble(
     db,
-    { name: 'postgres', skipLocked: true, rowLevelSecurity: true, commitBlocksEventLoop: false },
+    {
+      name: 'postgres',
+      skipLocked: true,
+      rowLevelSecurity: true,
+      commitBlocksEventLoop: false,
+      dataModifyingWith: true,
+    },
     {
       asTenant: (tenantId, work) => roles.asTenant(tenantId, work),
       asOwner: (_reason, work) => roles.asOwner(work),
