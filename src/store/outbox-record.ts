@@ -53,7 +53,10 @@ export async function recordAndLease(
   });
 }
 
-/** The statement's one result row per leased row (one with null columns when none). */
+/**
+ * The statement's result: one row per leased row (one with null columns when none was leased),
+ * or, when not leasing, one row with `recorded` alone.
+ */
 type RecordedAndLeased = { recorded?: string[] } & { [K in keyof MailOutboxRow]: MailOutboxRow[K] | null };
 
 async function run(
@@ -81,10 +84,11 @@ async function run(
   );
   const recorded = new Set(result[0]?.recorded ?? []);
   const rows: MailOutboxRow[] = [];
-  for (const row of result) {
-    delete row.recorded; // the same on every row; not a column of the leased row
-    if (row.id !== null) rows.push(row as MailOutboxRow);
-  }
+  if (lease !== undefined)
+    for (const row of result) {
+      delete row.recorded; // the same on every row; not a column of the leased row
+      if (row.id !== null) rows.push(row as MailOutboxRow);
+    }
   return { recorded, rows };
 }
 

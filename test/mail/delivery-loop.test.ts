@@ -208,6 +208,61 @@ describe.each(dialects)('the delivery loop on %s', (dialect) => {
     expect((await deliveryAudit(tenant.tenantId)).map((a) => a.decision)).toEqual(['sent', 'sent']);
   });
 
+  it('stopping with a send out records it (without leasing) and then returns', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-02T15:00:00Z'));
+    const tenant = await addTenant(store, `stop-${dialect}`);
+    const [id = ''] = await queue(tenant, clock, 1, 'stop');
+    let reached: () => void = () => undefined;
+    const sending = new Promise<void>((resolve) => (reached = resolve));
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const sent: string[] = [];
+    const sender: MailSender = {
+      async send(mail) {
+        reached();
+        await answered;
+        sent.push(mail.messageId ?? '');
+        return {
+          messageId: mail.messageId ?? '',
+          accepted: [...mail.envelope.to],
+          rejected: [],
+          via: 'smtp',
+        };
+      },
+      close: () => Promise.resolve(),
+    };
+    const failures: string[] = [];
+    const worker = startOutboxWorker({
+      db: store.db,
+      traits: store.traits,
+      clock,
+      sender,
+      logger: createLogger('error', { write: (line: string) => void failures.push(line) }),
+      maxAttempts: 3,
+      retryBaseMs: 30_000,
+      retryMaxMs: 3_600_000,
+      pollMs: 5,
+      dryRun: false,
+    });
+    await sending;
+    const stopped = worker.stop();
+    await queue(tenant, clock, 1, 'stop-late'); // queued after the stop: never leased
+    answer();
+    await stopped;
+    expect(failures).toEqual([]);
+    expect(sent).toHaveLength(1);
+    const rows = await store.db
+      .selectFrom('mail_outbox')
+      .select(['id', 'status'])
+      .where('tenant_id', '=', tenant.tenantId)
+      .execute();
+    expect(rows.map((r) => [r.id === id, r.status]).sort()).toEqual([
+      [false, 'queued'],
+      [true, 'sent'],
+    ]);
+    expect((await deliveryAudit(tenant.tenantId)).map((a) => a.decision)).toEqual(['sent']);
+  });
+
   it('three workers over 300 messages send each exactly once, with one audit entry each', async () => {
     const clock = new ManualClock(Date.parse('2026-12-02T14:00:00Z'));
     const tenant = await addTenant(store, `three-${dialect}`);
