@@ -25,9 +25,10 @@ export const DURABLE_EVERY = 8;
 /**
  * The outbox worker: keeps up to `lanes × batch` messages in flight at all times instead of
  * working in rounds (where every round waits for its slowest message before the next lease).
- * Whenever `batch` sends have finished, ONE transaction records their outcomes and leases as many
- * rows as the window has room for: one commit per `batch` messages instead of two (and on
- * SQLite one fsync per DURABLE_EVERY commits), and the mail server is never left without work
+ * Whenever `batch` sends have finished, ONE commit records their outcomes and leases as many
+ * rows as the window has room for: one commit per `batch` messages instead of two (on SQLite
+ * one fsync per DURABLE_EVERY commits; on PostgreSQL one statement, so one round trip, see
+ * settle.ts recordAndLeaseNext), and the mail server is never left without work
  * while the database is written. At most the window plus the finished-but-unrecorded messages (≤ 2 ×
  * window) can be sent again after a crash, each with its one Message-ID (docs/email.md).
  */
@@ -44,7 +45,7 @@ export function startOutboxWorker(options: WorkerOptions): OutboxWorker {
   let steps = 0;
   const { notify, changed } = wakeSignal();
 
-  /** Records what has finished and refills the window, in one transaction. Returns rows leased. */
+  /** Records what has finished and refills the window, in one commit. Returns rows leased. */
   const step = async (): Promise<number> => {
     const recording = finished.splice(0, finished.length);
     const room = stopped || options.dryRun ? 0 : window - inFlight;
