@@ -8,7 +8,7 @@ import type { MailSender, OutgoingMail } from '../../src/outbox/mail-sender.js';
 import type { WorkerOptions } from '../../src/outbox/worker.js';
 import { ManualClock } from '../support/clock.js';
 import { availableDialects, createTestStore } from '../support/stores.js';
-import { addTenant, mailDeps, message } from './mail-fixture.js';
+import { acceptedAll, addTenant, mailDeps, message } from './mail-fixture.js';
 
 const dialects = await availableDialects();
 
@@ -26,6 +26,25 @@ describe.each(dialects)('the delivery loop on %s', (dialect) => {
   });
   afterEach(() => store.close());
 
+  /** A worker's options; error lines but dead-letter alerts go to `failures` (a failed step must not pass unseen). */
+  const workerOptions = (clock: Clock, sender: MailSender, failures: string[]): WorkerOptions => ({
+    db: store.db,
+    traits: store.traits,
+    clock,
+    sender,
+    logger: createLogger('error', {
+      write: (line: string) => {
+        if (!line.includes('email dead-lettered')) failures.push(line);
+      },
+    }),
+    maxAttempts: 3,
+    retryBaseMs: 30_000,
+    retryMaxMs: 3_600_000,
+    pollMs: 5,
+    dryRun: false,
+    random: () => 0.5,
+  });
+
   /** Sends every message in `sender` until `total` outcomes are recorded, with `loops` workers. */
   async function deliver(clock: Clock, sender: MailSender, total: number, loops = 1) {
     const failures: string[] = [];
@@ -33,22 +52,7 @@ describe.each(dialects)('the delivery loop on %s', (dialect) => {
     let done = () => undefined as void;
     const finished = new Promise<void>((resolve) => (done = resolve));
     const options: WorkerOptions = {
-      db: store.db,
-      traits: store.traits,
-      clock,
-      sender,
-      // Error lines, but for dead-letter alerts: a failed step is retried, and must not pass unseen.
-      logger: createLogger('error', {
-        write: (line: string) => {
-          if (!line.includes('email dead-lettered')) failures.push(line);
-        },
-      }),
-      maxAttempts: 3,
-      retryBaseMs: 30_000,
-      retryMaxMs: 3_600_000,
-      pollMs: 5,
-      dryRun: false,
-      random: () => 0.5,
+      ...workerOptions(clock, sender, failures),
       observer: {
         settled: ({ sent, retried, dead }) => {
           recorded += sent + retried + dead;
@@ -180,12 +184,7 @@ describe.each(dialects)('the delivery loop on %s', (dialect) => {
           await queue(tenant, clock, 1, 'expired-next');
           second();
         }
-        return {
-          messageId: mail.messageId ?? '',
-          accepted: [...mail.envelope.to],
-          rejected: [],
-          via: 'smtp',
-        };
+        return acceptedAll(mail);
       },
       close: () => Promise.resolve(),
     };
@@ -222,28 +221,12 @@ describe.each(dialects)('the delivery loop on %s', (dialect) => {
         reached();
         await answered;
         sent.push(mail.messageId ?? '');
-        return {
-          messageId: mail.messageId ?? '',
-          accepted: [...mail.envelope.to],
-          rejected: [],
-          via: 'smtp',
-        };
+        return acceptedAll(mail);
       },
       close: () => Promise.resolve(),
     };
     const failures: string[] = [];
-    const worker = startOutboxWorker({
-      db: store.db,
-      traits: store.traits,
-      clock,
-      sender,
-      logger: createLogger('error', { write: (line: string) => void failures.push(line) }),
-      maxAttempts: 3,
-      retryBaseMs: 30_000,
-      retryMaxMs: 3_600_000,
-      pollMs: 5,
-      dryRun: false,
-    });
+    const worker = startOutboxWorker(workerOptions(clock, sender, failures));
     await sending;
     const stopped = worker.stop();
     await queue(tenant, clock, 1, 'stop-late'); // queued after the stop: never leased
@@ -272,12 +255,7 @@ describe.each(dialects)('the delivery loop on %s', (dialect) => {
       async send(mail) {
         await new Promise((resolve) => setTimeout(resolve, 1));
         sent.push(mail.messageId ?? '');
-        return {
-          messageId: mail.messageId ?? '',
-          accepted: [...mail.envelope.to],
-          rejected: [],
-          via: 'smtp',
-        };
+        return acceptedAll(mail);
       },
       close: () => Promise.resolve(),
     };

@@ -6,6 +6,7 @@ import { ALL_SCOPES } from '../../src/domain/scopes.js';
 import { systemClock, type Clock } from '../../src/lib/clock.js';
 import { newId } from '../../src/lib/ids.js';
 import { createLogger } from '../../src/lib/logger.js';
+import type { OutgoingMail, SentMail } from '../../src/outbox/mail-sender.js';
 import { renderHeaders } from '../../src/outbox/outgoing.js';
 import type { Store } from '../../src/store/open-store.js';
 
@@ -52,4 +53,12 @@ export function mailDeps(
 
 export const message = (n: number | string) => ({
   message: { to: ['person@gitdate.ink'], subject: `Message ${n}`, text: `Body ${n}` },
+});
+
+/** What a mail server that takes every recipient answers: the message's own Message-ID. */
+export const acceptedAll = (mail: OutgoingMail): SentMail => ({
+  messageId: mail.messageId ?? '',
+  accepted: [...mail.envelope.to],
+  rejected: [],
+  via: 'smtp',
 });

@@ -8,7 +8,7 @@ import type { MailSender, OutgoingMail } from '../../src/outbox/mail-sender.js';
 import { backoffMs, deliverOnce, type WorkerOptions } from '../../src/outbox/worker.js';
 import { ManualClock } from '../support/clock.js';
 import { availableDialects, createTestStore } from '../support/stores.js';
-import { addTenant, mailDeps, message } from './mail-fixture.js';
+import { acceptedAll, addTenant, mailDeps, message } from './mail-fixture.js';
 
 const dialects = await availableDialects();
 
@@ -20,7 +20,7 @@ function recordingSender(fail: (mail: OutgoingMail) => Error | undefined = () =>
       const error = fail(mail);
       if (error !== undefined) throw error;
       sent.push(mail.messageId ?? '');
-      return { messageId: mail.messageId ?? '', accepted: [...mail.envelope.to], rejected: [], via: 'smtp' };
+      return acceptedAll(mail);
     },
     close: () => Promise.resolve(),
   };
@@ -242,12 +242,7 @@ describe.each(dialects)('outbox worker on %s', (dialect) => {
           .set({ lease_owner: 'usurper' })
           .where('id', '=', id)
           .execute();
-        return {
-          messageId: mail.messageId ?? '',
-          accepted: [...mail.envelope.to],
-          rejected: [],
-          via: 'smtp',
-        };
+        return acceptedAll(mail);
       },
       close: () => Promise.resolve(),
     };
