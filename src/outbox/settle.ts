@@ -70,7 +70,8 @@ export async function recordAndLeaseNext(
           db,
           owner,
           nowIso,
-          plans.map((p) => p.record),
+          // The audit entries' ids and JSON are made here only: SQLite's appendAudits makes its own.
+          plans.map((p) => ({ ...p.record, auditId: newId(), details: JSON.stringify(p.details) })),
           lease,
         )
       : {
@@ -88,7 +89,8 @@ export async function recordAndLeaseNext(
 /** An outcome and what recording it writes. */
 interface Plan {
   readonly outcome: Settled;
-  readonly record: OutcomeRecord;
+  readonly record: Omit<OutcomeRecord, 'auditId' | 'details'>;
+  /** The audit entry's details. */
   readonly details: Record<string, unknown>;
 }
 
@@ -97,7 +99,6 @@ function plan(options: WorkerOptions, outcomes: readonly Settled[], now: Date): 
   return outcomes.map((outcome) => {
     const { row, to } = outcome;
     const details = { message_id: row.id, attempt: row.attempts, recipients: to };
-    const audit = { auditId: newId(), details: JSON.stringify(details) };
     if ('sent' in outcome) {
       const { smtpMessageId, lastError } = deliveryRecord(outcome.sent);
       const record = {
@@ -106,7 +107,6 @@ function plan(options: WorkerOptions, outcomes: readonly Settled[], now: Date): 
         lastError,
         nextAttemptAt: null,
         smtpMessageId,
-        ...audit,
       } as const;
       return { outcome, record, details };
     }
@@ -120,7 +120,6 @@ function plan(options: WorkerOptions, outcomes: readonly Settled[], now: Date): 
       lastError,
       nextAttemptAt: dead ? null : new Date(retryAt).toISOString(),
       smtpMessageId: null,
-      ...audit,
     } as const;
     return { outcome, record, details };
   });
