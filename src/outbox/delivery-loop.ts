@@ -13,12 +13,13 @@ import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 import type { MailOutboxRow } from '../store/mail-schema.js';
 
 /**
- * The worker's transactions commit lazily (store/lazy-commit.ts: on SQLite without the fsync
- * that blocks the event loop), all but one in this many, which commits durably. A power cut (not
- * a crashed process: that loses nothing committed) can lose at most the last DURABLE_EVERY − 1
- * transactions, each recording at most a window of outcomes; those messages are sent again with
- * their one Message-ID (at least once), and each transaction's outbox rows and audit entries are
- * kept or lost together.
+ * The worker's commits are lazy (store/lazy-commit.ts: on SQLite without the fsync that blocks
+ * the event loop, on PostgreSQL without waiting for the server's WAL flush), all but one in this
+ * many, which commits durably and so makes every earlier one durable too. A power cut, or on
+ * PostgreSQL a crash of its server (a crash of ours loses nothing committed), can lose at most
+ * the last DURABLE_EVERY − 1 commits, each recording at most a window of outcomes; those messages
+ * are sent again with their one Message-ID (at least once), and each commit's outbox rows and
+ * audit entries are kept or lost together.
  */
 export const DURABLE_EVERY = 8;
 

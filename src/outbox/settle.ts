@@ -43,9 +43,9 @@ export async function settleRound(options: WorkerOptions, owner: string, outcome
 
 /**
  * Records `outcomes` (only those whose lease `owner` still holds, each with its audit entry) and,
- * given a `lease`, leases the next rows, all in one commit. On PostgreSQL that is one statement
- * (store/outbox-record.ts), so one round trip; on SQLite one transaction (lazily committed unless
- * `durable`, store/lazy-commit.ts). Returns the rows leased and what to do once committed: tell
+ * given a `lease`, leases the next rows, all in one commit, lazily committed unless `durable`
+ * (store/lazy-commit.ts). On PostgreSQL that is one statement (store/outbox-record.ts), so one
+ * round trip; on SQLite one transaction. Returns the rows leased and what to do once committed: tell
  * the observer, alert on dead letters.
  */
 export async function recordAndLeaseNext(
@@ -73,6 +73,7 @@ export async function recordAndLeaseNext(
           // The audit entries' ids and JSON are made here only: SQLite's appendAudits makes its own.
           plans.map((p) => ({ ...p.record, auditId: newId(), details: JSON.stringify(p.details) })),
           lease,
+          durable,
         )
       : {
           recorded: new Set<string>(),

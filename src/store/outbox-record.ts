@@ -1,5 +1,6 @@
 import { type Kysely, type SqlBool, type Transaction, sql } from 'kysely';
 import { CompiledShapes, compiledPieces, slot } from './compiled-shapes.js';
+import { lazyCommit } from './lazy-commit.js';
 import type { MailOutboxRow } from './mail-schema.js';
 import { type Lease, leaseQuery } from './mail-outbox.js';
 import type { Database } from './schema.js';
@@ -29,7 +30,8 @@ export interface OutcomeRecord {
  * outcomes whose lease this owner still holds are recorded and audited (`settled` feeds the
  * INSERT). The lease is the one of leaseOutbox (`FOR UPDATE SKIP LOCKED`), kept off the rows
  * being recorded: a statement must not update a row twice. Past 16 outcomes (a window larger
- * than the default), the pieces run in one transaction, the lease with the last one.
+ * than the default), the pieces run in one transaction, the lease with the last one. Unless
+ * `durable`, the commit does not wait for the WAL flush (lazy-commit.ts `lazyCommit`).
  */
 export async function recordAndLease(
   db: Kysely<Database>,
@@ -37,15 +39,16 @@ export async function recordAndLease(
   now: string,
   outcomes: readonly OutcomeRecord[],
   lease: Lease | undefined,
+  durable: boolean,
 ): Promise<{ recorded: Set<string>; rows: MailOutboxRow[] }> {
   const pieces = compiledPieces(outcomes);
-  if (pieces.length <= 1) return run(db, owner, now, pieces[0] ?? [], lease);
+  if (pieces.length <= 1) return run(db, owner, now, pieces[0] ?? [], lease, durable);
   return db.transaction().execute(async (tx) => {
     const recorded = new Set<string>();
     let rows: MailOutboxRow[] = [];
     for (const [index, piece] of pieces.entries()) {
       const last = index === pieces.length - 1;
-      const result = await run(tx, owner, now, piece, last ? lease : undefined);
+      const result = await run(tx, owner, now, piece, last ? lease : undefined, durable);
       for (const id of result.recorded) recorded.add(id);
       rows = result.rows;
     }
@@ -57,7 +60,9 @@ export async function recordAndLease(
  * The statement's result: one row per leased row (one with null columns when none was leased),
  * or, when not leasing, one row with `recorded` alone.
  */
-type RecordedAndLeased = { recorded?: string[] } & { [K in keyof MailOutboxRow]: MailOutboxRow[K] | null };
+type RecordedAndLeased = { recorded?: string[]; lazy_commit?: string } & {
+  [K in keyof MailOutboxRow]: MailOutboxRow[K] | null;
+};
 
 async function run(
   db: Executor,
@@ -65,6 +70,7 @@ async function run(
   now: string,
   outcomes: readonly OutcomeRecord[],
   lease: Lease | undefined,
+  durable: boolean,
 ): Promise<{ recorded: Set<string>; rows: MailOutboxRow[] }> {
   const values: Record<string, unknown> = { ...lease, owner, now };
   outcomes.forEach((o, i) => {
@@ -78,15 +84,19 @@ async function run(
   });
   const result = await shapes.execute<Database, RecordedAndLeased>(
     db,
-    `record ${outcomes.length}${lease === undefined ? '' : ' and lease'}`,
-    () => ({ compile: () => recordQuery(db, outcomes.length, lease !== undefined).compile(db) }),
+    `record ${outcomes.length}${lease === undefined ? '' : ' and lease'}${durable ? '' : ' lazily'}`,
+    () => ({
+      compile: () => recordQuery(db, outcomes.length, lease !== undefined, durable).compile(db),
+    }),
     values,
   );
   const recorded = new Set(result[0]?.recorded ?? []);
   const rows: MailOutboxRow[] = [];
   if (lease !== undefined)
     for (const row of result) {
-      delete row.recorded; // the same on every row; not a column of the leased row
+      // The same on every row; not columns of the leased row.
+      delete row.recorded;
+      delete row.lazy_commit;
       if (row.id !== null) rows.push(row as MailOutboxRow);
     }
   return { recorded, rows };
@@ -94,7 +104,7 @@ async function run(
 
 const shapes = new CompiledShapes();
 
-function recordQuery(db: Executor, count: number, leasing: boolean) {
+function recordQuery(db: Executor, count: number, leasing: boolean, durable: boolean) {
   const now = slot('now');
   const outcomes = sql.join(
     Array.from(
@@ -129,7 +139,9 @@ function recordQuery(db: Executor, count: number, leasing: boolean) {
         outcome.status, outcome.last_error, outcome.details
       from settled join outcome on outcome.id = settled.id
     )`;
-  const recordedIds = sql`(select coalesce(array_agg(id), '{}') from settled) as recorded`;
+  const recordedIds = sql`(select coalesce(array_agg(id), '{}') from settled) as recorded${
+    durable ? sql`` : sql`, ${lazyCommit} as lazy_commit`
+  }`;
   if (!leasing) return sql<RecordedAndLeased>`${recorded} select ${recordedIds}`;
   const lease = leaseQuery(db, true).where(sql<SqlBool>`id not in (select id from outcome)`);
   return sql<RecordedAndLeased>`${recorded}, leased as (${lease})

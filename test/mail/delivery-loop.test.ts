@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendMessages } from '../../src/domain/mail/send.js';
 import type { Principal } from '../../src/domain/principal.js';
@@ -268,4 +269,50 @@ describe.each(dialects)('the delivery loop on %s', (dialect) => {
       new Set(ids),
     );
   }, 60_000);
+  // PostgreSQL only: SQLite's side (pragma synchronous around the transaction) is lazy-commit.test.ts.
+  if (dialect === 'postgres')
+    it('commits 7 in 8 of its steps with synchronous_commit off, the 8th with the server setting', async () => {
+      const clock = new ManualClock(Date.parse('2026-12-02T15:00:00Z'));
+      const tenant = await addTenant(store, `lazy-${dialect}`);
+      await queue(tenant, clock, 200, 'lazy');
+      // Every statement that changes outbox rows logs, at its end (so after anything it set), the
+      // synchronous_commit its commit will use and how many outcomes it recorded.
+      await sql`create table commit_log (n serial primary key, setting text, recorded int)`.execute(store.db);
+      await sql`create function log_commit() returns trigger language plpgsql as $$ begin
+          insert into commit_log (setting, recorded)
+            select current_setting('synchronous_commit'), count(*) from changed where status <> 'sending';
+          return null;
+        end $$`.execute(store.db);
+      await sql`create trigger log_commit after update on mail_outbox referencing new table as changed
+        for each statement execute function log_commit()`.execute(store.db);
+      const sender: MailSender = {
+        async send(mail) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          return acceptedAll(mail);
+        },
+        close: () => Promise.resolve(),
+      };
+      await deliver(clock, sender, 200);
+
+      const log = (
+        await sql<{
+          setting: string;
+          recorded: number;
+        }>`select setting, recorded from commit_log order by n`.execute(store.db)
+      ).rows;
+      const recordings = log.filter((entry) => entry.recorded > 0);
+      expect(recordings.reduce((sum, entry) => sum + entry.recorded, 0)).toBe(200);
+      // Lazy statements record; never more than 7 of them between two synchronous commits, and
+      // runs of exactly 7 (the worker's steps cycle through 8).
+      expect(log.filter((entry) => entry.setting === 'off').every((entry) => entry.recorded > 0)).toBe(true);
+      let run = 0;
+      let longest = 0;
+      for (const { setting } of log) {
+        run = setting === 'off' ? run + 1 : 0;
+        longest = Math.max(longest, run);
+      }
+      expect(longest).toBe(7);
+      expect(recordings.filter((entry) => entry.setting === 'on').length).toBeGreaterThan(0);
+      expect(log.every((entry) => entry.setting === 'on' || entry.setting === 'off')).toBe(true);
+    }, 60_000);
 });
