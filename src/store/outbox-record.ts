@@ -58,7 +58,8 @@ export async function recordAndLease(
 
 /**
  * The statement's result: one row per leased row (one with null columns when none was leased),
- * or, when not leasing, one row with `recorded` alone.
+ * or, when not leasing, one row with `recorded` alone; `lazy_commit` (set_config's answer, 'off')
+ * on every row of a lazily committed one.
  */
 type RecordedAndLeased = { recorded?: string[]; lazy_commit?: string } & {
   [K in keyof MailOutboxRow]: MailOutboxRow[K] | null;
