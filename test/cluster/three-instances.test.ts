@@ -145,11 +145,10 @@ describe('whole flows across three instances', () => {
     await drained(cluster.databaseUrl);
     const facts = await outboxFacts(cluster.databaseUrl);
     const ids = keys.map((key) => facts.byKey.get(key));
-    const ours = () =>
-      smtp.messageIds.filter((id) => ids.some((row) => row !== undefined && id.startsWith(`<${row}@`)));
-    for (const deadline = Date.now() + 30_000; new Set(ours()).size < keys.length && Date.now() < deadline;)
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    const delivered = ours();
+    const isOurs = (messageId: string) =>
+      ids.some((row) => row !== undefined && messageId.startsWith(`<${row}@`));
+    await smtp.waitForDistinct(keys.length, { among: isOurs, timeoutMs: 30_000 });
+    const delivered = smtp.messageIds.filter(isOurs);
     expect(delivered).toHaveLength(keys.length);
     expect(new Set(delivered).size).toBe(keys.length);
     expect(facts.tornEnqueues).toEqual([]);

@@ -149,12 +149,10 @@ describe.each(dialects)('kill -9 during a stream of sends on %s', (dialect) => {
         expect(queuedIds.sort()).toEqual(rows.map((r) => r.id).sort()); // audit 1:1 with enqueued rows
         expect(sentAudits).toHaveLength(rows.length);
 
-        const deliveredHere = () => smtp.messageIds.slice(firstDelivery);
-        for (let i = 0; i < 600 && new Set(deliveredHere()).size < rows.length; i += 1)
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        const delivered = deliveredHere();
-        await database.dispose();
         const ids = new Set(rows.map((r) => `<${r.id}@gitdate.ink>`));
+        await smtp.waitForDistinct(rows.length, { among: (id) => ids.has(id), timeoutMs: 30_000 });
+        const delivered = smtp.messageIds.slice(firstDelivery);
+        await database.dispose();
         expect(delivered.every((d) => ids.has(d))).toBe(true);
         expect(new Set(delivered).size).toBe(rows.length); // every row delivered
         const duplicates = delivered.length - new Set(delivered).size;

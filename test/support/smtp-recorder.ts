@@ -8,8 +8,11 @@ export interface SmtpRecorder {
   readonly messageIds: readonly string[];
   /** The raw text of every message received. */
   readonly raw: readonly string[];
-  /** Resolves once `count` distinct Message-IDs have arrived. */
-  waitForDistinct(count: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once `count` distinct Message-IDs (of those `among` accepts, if given) have arrived. */
+  waitForDistinct(
+    count: number,
+    options?: { among?: (messageId: string) => boolean; timeoutMs?: number },
+  ): Promise<void>;
   /** Resolves with the first match of `pattern` in a message received after the first `since`. */
   waitForMatch(pattern: RegExp, since: number, timeoutMs?: number): Promise<RegExpExecArray>;
   close(): Promise<void>;
@@ -44,9 +47,9 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
     url: `smtp://127.0.0.1:${port}`,
     messageIds,
     raw: raw.items,
-    async waitForDistinct(count, timeoutMs = 60_000) {
+    async waitForDistinct(count, { among = () => true, timeoutMs = 60_000 } = {}) {
       await raw.until(
-        () => (new Set(messageIds).size >= count ? true : undefined),
+        () => (new Set(messageIds.filter(among)).size >= count ? true : undefined),
         `${count} distinct messages`,
         timeoutMs,
       );

@@ -24,13 +24,11 @@ export type Step = (typeof STEPS)[number];
 
 /** The sign-in code mailed to `email` after `since` messages had arrived. */
 async function mailedCode(smtp: SmtpRecorder, email: string, since: number): Promise<string> {
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
-    const mail = smtp.raw.slice(since).find((raw) => raw.includes(email));
-    const code = /sign-in code is (\d{8})/.exec(mail ?? '')?.[1];
-    if (code !== undefined) return code;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no sign-in code mailed to ${email}`);
+  const literal = email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // A message that names `email` anywhere and carries a code.
+  const addressed = new RegExp(`^(?=[\\s\\S]*${literal})[\\s\\S]*sign-in code is (\\d{8})`);
+  const [, code = ''] = await smtp.waitForMatch(addressed, since, 20_000);
+  return code;
 }
 
 /**
