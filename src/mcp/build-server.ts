@@ -73,7 +73,7 @@ export function buildMcpServer(options: BuildOptions): McpServer {
       async (args: unknown, ctx: ServerContext) => {
         const principal = resolve(ctx);
         const input = await checkedInput(tool, args, () => toolContext(options.env, principal));
-        return callTool(options, tool, input as never, principal, () =>
+        return callTool(options, tool, input, principal, () =>
           confirmChannel(
             ctx,
             // Only read for 2025-era requests, where the initialize-scoped value is the right one.

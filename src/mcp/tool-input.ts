@@ -37,7 +37,7 @@ export async function checkedInput(
   tool: ToolDefinition,
   args: unknown,
   context: () => ToolContext,
-): Promise<unknown> {
+): Promise<Parameters<ToolDefinition['run']>[0]> {
   const parsed = tool.input.safeParse(args ?? {});
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map(formatIssue);
