@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from './support/server.js';
 import { availableDialects } from './support/stores.js';
+import { type StreamText, streamText } from './support/stream-text.js';
 
 /** Health and readiness probes, and a SIGTERM that lets the request in flight finish. */
 const dialects = await availableDialects();
@@ -74,7 +75,7 @@ describe('graceful shutdown of the CLI server', () => {
   let dir: string;
   let port: number;
   let child: ChildProcessWithoutNullStreams;
-  let stderr = '';
+  let stderr: StreamText;
   let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   beforeAll(async () => {
@@ -95,18 +96,13 @@ describe('graceful shutdown of the CLI server', () => {
         WORKONWARD_LOG_LEVEL: 'info',
       },
     });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    stderr = streamText(child.stderr);
     exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
         resolve({ code, signal });
       }),
     );
-    await vi.waitFor(
-      () => {
-        expect(stderr).toContain('serving MCP over HTTP');
-      },
-      { timeout: 100_000, interval: 100 },
-    );
+    await stderr.until('serving MCP over HTTP', 100_000);
   }, 120_000);
 
   afterAll(() => {
@@ -161,12 +157,7 @@ describe('graceful shutdown of the CLI server', () => {
     request.write(body.slice(0, split));
 
     child.kill('SIGTERM');
-    await vi.waitFor(
-      () => {
-        expect(stderr).toContain('shutting down: finishing in-flight requests');
-      },
-      { timeout: 10_000, interval: 50 },
-    );
+    await stderr.until('shutting down: finishing in-flight requests', 10_000);
     await vi.waitFor(
       async () => {
         expect(await connectable(port)).toBe(false);
@@ -205,18 +196,12 @@ describe('the stdio server', () => {
           WORKONWARD_LOG_LEVEL: 'info',
         },
       });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const stderr = streamText(child.stderr);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      await vi.waitFor(
-        () => {
-          expect(stderr).toContain('serving MCP on stdio');
-        },
-        { timeout: 100_000, interval: 100 },
-      );
+      await stderr.until('serving MCP on stdio', 100_000);
       child.stdin.end();
       expect(await exited).toBe(0);
-      expect(stderr).toContain('stdin closed');
+      expect(stderr.text()).toContain('stdin closed');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

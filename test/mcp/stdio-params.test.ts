@@ -1,10 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Serving } from '../../src/serve.js';
 import { serveStdioRuntime } from '../../src/serve-stdio.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { MODERN_META } from './raw-http.js';
+import { arrivals } from '../support/arrivals.js';
 
 /**
  * Params of the wrong type on stdio, in both eras, with the core first (production) and on the SDK
@@ -20,7 +21,7 @@ interface Line {
 async function connection(server: TestServer, sdkPathOnly: boolean) {
   const input = new PassThrough();
   const output = new PassThrough();
-  const lines: Line[] = [];
+  const lines = arrivals<Line>();
   let buffered = '';
   output.setEncoding('utf8');
   output.on('data', (chunk: string) => {
@@ -44,13 +45,10 @@ async function connection(server: TestServer, sdkPathOnly: boolean) {
       input.write(
         `${JSON.stringify({ jsonrpc: '2.0', id, method, ...(params !== undefined && { params }) })}\n`,
       );
-      return vi.waitFor(
-        () => {
-          const line = lines.find((candidate) => candidate.id === id);
-          if (line === undefined) throw new Error(`no answer to ${method}`);
-          return line;
-        },
-        { timeout: 30_000, interval: 5 },
+      return lines.until(
+        (items) => items.find((candidate) => candidate.id === id),
+        `the answer to ${method}`,
+        30_000,
       );
     },
   };

@@ -16,6 +16,8 @@ export interface TestSmtpServer {
   readonly connections: () => number;
   /** Resolves when `count` messages have arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<readonly ReceivedMail[]>;
+  /** Resolves with the messages to `address` once `count` of them have arrived. */
+  waitForMailTo(address: string, count: number, timeoutMs?: number): Promise<readonly ReceivedMail[]>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,15 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     connections: () => connections,
     waitFor: (count, timeoutMs = 10_000) =>
       mail.until((items) => (items.length >= count ? items : undefined), `${count} messages`, timeoutMs),
+    waitForMailTo: (address, count, timeoutMs = 10_000) =>
+      mail.until(
+        (items) => {
+          const to = items.filter((item) => item.envelope.to.includes(address));
+          return to.length >= count ? to : undefined;
+        },
+        `${count} messages to ${address}`,
+        timeoutMs,
+      ),
     close: () =>
       new Promise((resolve) => {
         server.close(() => {
