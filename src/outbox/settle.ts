@@ -57,28 +57,14 @@ export async function recordAndLeaseNext(
 ): Promise<{ rows: MailOutboxRow[]; after: () => void }> {
   const now = options.clock.now();
   const plans = plan(options, outcomes, now);
-  const nowIso = now.toISOString();
-  const { db, traits } = options;
-  const { recorded, rows } = !traits.dataModifyingWith
-    ? await lazilyCommitted(db, traits, durable, async (tx) => ({
-        recorded:
-          plans.length > 0 ? await recordIn(tx, owner, nowIso, plans, options.clock) : new Set<string>(),
-        rows: lease === undefined ? [] : await leaseOutbox(tx, traits, lease),
-      }))
-    : plans.length > 0
-      ? await recordAndLease(
-          db,
-          owner,
-          nowIso,
-          // The audit entries' ids and JSON are made here only: SQLite's appendAudits makes its own.
-          plans.map((p) => ({ ...p.record, auditId: newId(), details: JSON.stringify(p.details) })),
-          lease,
-          durable,
-        )
-      : {
-          recorded: new Set<string>(),
-          rows: lease === undefined ? [] : await leaseOutbox(db, traits, lease),
-        };
+  const { recorded, rows } = await (options.traits.dataModifyingWith ? inOneStatement : inOneTransaction)(
+    options,
+    owner,
+    now.toISOString(),
+    plans,
+    lease,
+    durable,
+  );
   return {
     rows,
     after: () => {
@@ -86,6 +72,34 @@ export async function recordAndLeaseNext(
     },
   };
 }
+
+type Recording = (
+  options: WorkerOptions,
+  owner: string,
+  now: string,
+  plans: readonly Plan[],
+  lease: Lease | undefined,
+  durable: boolean,
+) => Promise<{ recorded: Set<string>; rows: MailOutboxRow[] }>;
+
+/** SQLite: the recording (recordIn) and the lease in one transaction. */
+const inOneTransaction: Recording = (options, owner, now, plans, lease, durable) =>
+  lazilyCommitted(options.db, options.traits, durable, async (tx) => ({
+    recorded: plans.length > 0 ? await recordIn(tx, owner, now, plans, options.clock) : new Set<string>(),
+    rows: lease === undefined ? [] : await leaseOutbox(tx, options.traits, lease),
+  }));
+
+/** PostgreSQL: the recording, its audit entries and the lease as one statement (outbox-record.ts). */
+const inOneStatement: Recording = async (options, owner, now, plans, lease, durable) => {
+  if (plans.length === 0)
+    return {
+      recorded: new Set(),
+      rows: lease === undefined ? [] : await leaseOutbox(options.db, options.traits, lease),
+    };
+  // The audit entries' ids and JSON are made here only: SQLite's appendAudits makes its own.
+  const records = plans.map((p) => ({ ...p.record, auditId: newId(), details: JSON.stringify(p.details) }));
+  return recordAndLease(options.db, owner, now, records, lease, durable);
+};
 
 /** An outcome and what recording it writes. */
 interface Plan {
