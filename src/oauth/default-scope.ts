@@ -1,4 +1,4 @@
-import type { Middleware } from 'oidc-provider';
+import { errors, type Middleware } from 'oidc-provider';
 import { ALL_SCOPES, isScope } from '../domain/scopes.js';
 import { errorPage } from './error-page.js';
 
@@ -17,7 +17,7 @@ export function defaultScope(
       if (!requested.some(isScope)) {
         // A client that registered a `scope` gets that set; others get the full set.
         const clientId = url.searchParams.get('client_id');
-        const client = clientId === null ? undefined : await findClient(clientId).catch(() => undefined);
+        const client = clientId === null ? undefined : await findClient(clientId).catch(unlessEngineRefusal);
         const registered = (client?.scope ?? '').split(' ').filter(isScope);
         const fallback = registered.length > 0 ? registered : ALL_SCOPES;
         url.searchParams.set('scope', [...requested, ...fallback].join(' '));
@@ -27,6 +27,17 @@ export function defaultScope(
     }
     return next();
   };
+}
+
+/**
+ * A client the engine refuses (unknown, invalid metadata, a metadata document that failed to
+ * fetch) gets the full set here and the engine's own error a step later. Anything else — the
+ * store down — is a server fault: guessing a scope set for a client we could not read would
+ * offer more than it registered.
+ */
+function unlessEngineRefusal(error: unknown): undefined {
+  if (error instanceof errors.OIDCProviderError) return undefined;
+  throw error;
 }
 
 /**

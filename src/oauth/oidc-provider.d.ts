@@ -109,6 +109,7 @@ declare module 'oidc-provider' {
   export const errors: {
     InvalidGrant: new (description?: string) => OIDCProviderError;
     InvalidTarget: new (description?: string) => OIDCProviderError;
+    InvalidClient: new (description?: string) => OIDCProviderError;
     InvalidClientMetadata: new (description?: string) => OIDCProviderError;
     InvalidRedirectUri: new (description?: string) => OIDCProviderError;
     SessionNotFound: new (description?: string) => OIDCProviderError;

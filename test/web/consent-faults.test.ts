@@ -47,4 +47,19 @@ describe('the consent page when something fails', () => {
     expect(response.status).toBe(200);
     expect(url).toContain('/oauth/interaction/');
   });
+
+  it('answers a request naming no scope while the store is down as a server fault, not a guessed scope set', async () => {
+    const ua = new UserAgent(server.url);
+    await signIn(server, ua, ALEX);
+    const clientId = await registerPublicClient(server);
+    await sql`alter table oauth_models rename to oauth_models_elsewhere`.execute(server.runtime.store.db);
+    try {
+      const response = await ua.get(authorizeUrl(server, { clientId, challenge: pkce().challenge }));
+      expect(response.status).toBe(500);
+      expect(response.headers.get('location')).toBeNull();
+      expect(await response.text()).not.toMatch(/sqlite|oauth_models/i);
+    } finally {
+      await sql`alter table oauth_models_elsewhere rename to oauth_models`.execute(server.runtime.store.db);
+    }
+  });
 });
