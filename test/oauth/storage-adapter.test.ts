@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epochMs } from '../../src/lib/clock.js';
 import { KeyRing, sha256 } from '../../src/lib/secrets.js';
@@ -111,6 +112,19 @@ describe.each(dialects)('the oidc-provider storage adapter (%s)', (dialect) => {
     const underOther = await loadSigningKeys(store.db, other, clock);
     expect(underOther.keys).toHaveLength(2);
     expect(rotated.keys.map((k) => k.kid)).not.toContain(underOther.keys[0]?.kid);
+  });
+
+  it('never mints a key set because the store could not be read: the failure surfaces and the keys stay', async () => {
+    const sealer = new Sealer(keys, 'oauth-signing-keys');
+    const before = await loadSigningKeys(store.db, sealer, clock);
+    await sql`alter table oauth_keys rename to oauth_keys_elsewhere`.execute(store.db);
+    try {
+      await expect(loadSigningKeys(store.db, sealer, clock)).rejects.toThrow(/oauth_keys/);
+    } finally {
+      await sql`alter table oauth_keys_elsewhere rename to oauth_keys`.execute(store.db);
+    }
+    const after = await loadSigningKeys(store.db, sealer, clock);
+    expect(after.keys.map((k) => k.kid)).toEqual(before.keys.map((k) => k.kid));
   });
 
   it('expires registrations that were never used after 30 days, keeps used ones, and purges expired rows', async () => {
