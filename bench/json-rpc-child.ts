@@ -2,7 +2,7 @@
  * The shell both hand-written bench targets share (echo-server.ts, same-work-server.ts): a
  * `node:http` server on a free loopback port that reads the whole body, parses it as one JSON-RPC
  * message, answers with the string `answer` makes as `application/json`, and speaks bench/run.ts's
- * IPC (ready with the URL, stats after an optional GC, anything else stops it). One shell, so the
+ * IPC (ready with the URL, stats after an optional GC, stop; other messages are a probe's). One shell, so the
  * two targets differ only in their work and the ratio between them measures that alone.
  */
 import { createServer } from 'node:http';
@@ -34,7 +34,7 @@ export function serveJsonRpc(answer: (message: JsonRpcMessage) => string): void 
     if (message.type === 'stats') {
       if (message.gc === true) globalThis.gc?.();
       process.send?.({ type: 'stats', memory: process.memoryUsage(), poolCreated: 0 });
-    } else server.close(() => process.exit(0));
+    } else if (message.type === 'stop') server.close(() => process.exit(0));
   });
   // Never outlive the benchmark runner.
   process.on('disconnect', () => process.exit(0));

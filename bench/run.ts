@@ -25,7 +25,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { imageNodeFlags } from './node-flags.js';
+import { APPS_META, BIDS, LIST, legacy, modern, PROJECTS } from './requests.js';
 import { summariseProfile } from './profile-summary.js';
+import { pinToCpu, schedulingOf, schedulingSince } from './scheduling.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +36,11 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     profile: { type: 'boolean', default: false },
+    /**
+     * The load generator (this process) on CPU 0, every server child on CPU 1 (taskset), every
+     * target alike: the generator and the server stop taking each other's core.
+     */
+    pin: { type: 'boolean', default: false },
     only: { type: 'string' },
     /** Another checkout (e.g. a git worktree of the commit before an optimisation) served alongside, same data, same rounds. */
     compare: { type: 'string' },
@@ -47,6 +55,7 @@ const here = import.meta.dirname;
 const compiled = import.meta.filename.endsWith('.js');
 const sourceRoot = compiled ? path.resolve(here, '../../..') : path.resolve(here, '..');
 const results = path.join(sourceRoot, 'bench', 'results');
+if (values.pin) pinToCpu(process.pid, 0);
 mkdirSync(results, { recursive: true });
 
 interface Ready {
@@ -72,6 +81,7 @@ function start(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  if (values.pin) pinToCpu(child.pid!, 1);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => {
       reject(new Error(`${script} exited with ${code}`));
@@ -146,16 +156,7 @@ const compareRoot =
 const compareDatabase = path.join(results, `bench-${day}-compare.sqlite`);
 if (compareRoot !== undefined) await generated(compareDatabase, compareRoot);
 
-/**
- * The Node flags the production image runs the server with (the Dockerfile's CMD: V8's young
- * generation), read from it so the benchmark measures what ships. Every child server gets them,
- * the echo and the by-hand targets too, so the ratios compare the work and not the GC settings.
- */
-const NODE_FLAGS = (
-  JSON.parse(
-    /^CMD (\[.*\])$/m.exec(readFileSync(path.join(sourceRoot, 'Dockerfile'), 'utf8'))?.[1] ?? '[]',
-  ) as string[]
-).filter((argument) => argument.startsWith('--'));
+const NODE_FLAGS = imageNodeFlags(sourceRoot);
 /** Every serving child: the image's flags, and a GC the runner can force to read RSS after it. */
 const SERVER_FLAGS = ['--expose-gc', ...NODE_FLAGS];
 const profileDir = path.join(results, 'profiles');
@@ -183,62 +184,7 @@ const compare =
     ? undefined
     : await start('server-child.ts', { BENCH_DB: compareDatabase }, SERVER_FLAGS, compareRoot);
 
-// ---- the requests
-const ACCEPT = 'application/json, text/event-stream';
-// What fetch (undici) and the MCP SDK clients send; only pre-built lists are compressed by it.
-const ACCEPT_ENCODING = 'gzip, deflate, br';
-const META = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientCapabilities': {},
-  'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1.0.0' },
-};
-/**
- * The client capabilities ChatGPT declares (oauth-and-clients.md B1): MCP Apps, and an
- * experimental key. Such a tools/list links the tools to their views (views-negotiation.ts).
- */
-const APPS_META = {
-  ...META,
-  'io.modelcontextprotocol/clientCapabilities': {
-    extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'] } },
-    experimental: { 'openai/visibility': {} },
-  },
-};
-const PROJECTS = { name: 'projects.list', arguments: { limit: 20 } };
-const BIDS = { name: 'bids.list', arguments: { status: 'negotiation', min_days_in_status: 14 } };
-const LIST = { name: '' };
-const bearer = (token: string | undefined): Record<string, string> =>
-  token === undefined ? {} : { authorization: `Bearer ${token}` };
-const legacy = (params: { name: string }, token?: string) => ({
-  headers: {
-    'content-type': 'application/json',
-    accept: ACCEPT,
-    'accept-encoding': ACCEPT_ENCODING,
-    'mcp-protocol-version': '2025-11-25',
-    ...bearer(token),
-  },
-  body: JSON.stringify(
-    params === LIST
-      ? { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }
-      : { jsonrpc: '2.0', id: 1, method: 'tools/call', params },
-  ),
-});
-const modern = (params: { name: string }, token?: string, meta: Record<string, unknown> = META) => ({
-  headers: {
-    'content-type': 'application/json',
-    accept: ACCEPT,
-    'accept-encoding': ACCEPT_ENCODING,
-    'mcp-protocol-version': '2026-07-28',
-    'mcp-method': params === LIST ? 'tools/list' : 'tools/call',
-    ...(params === LIST ? {} : { 'mcp-name': params.name }),
-    ...bearer(token),
-  },
-  body: JSON.stringify(
-    params === LIST
-      ? { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: meta } }
-      : { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...params, _meta: meta } },
-  ),
-});
-
+// ---- the requests: bench/requests.ts
 interface Target {
   name: string;
   url: string;
@@ -356,7 +302,12 @@ for (const target of targets) {
 interface Sample {
   rps: number;
   p50: number;
+  p90: number;
+  p97_5: number;
   p99: number;
+  max: number;
+  /** ms per second the server's threads were runnable but waiting for a CPU (bench/scheduling.ts). */
+  cpuWait: number;
   /** Server CPU (user + system) per completed request: far less sensitive to a busy machine than req/s. */
   cpu: number;
   errors: number;
@@ -390,11 +341,16 @@ for (let round = 1; round <= rounds; round += 1) {
   for (const target of targets) {
     const pid = target.child.pid!;
     const cpuBefore = cpuMicros(pid);
+    const scheduled = schedulingOf(pid);
     const result = await load(target, duration);
     const sample = {
       rps: result.requests.average,
       p50: result.latency.p50,
+      p90: result.latency.p90,
+      p97_5: result.latency.p97_5,
       p99: result.latency.p99,
+      max: result.latency.max,
+      cpuWait: schedulingSince(scheduled, pid).waitNs / 1e6 / duration,
       cpu: (cpuMicros(pid) - cpuBefore) / Math.max(result.requests.total, 1),
       errors: result.errors + result.non2xx + result.timeouts + result.mismatches,
       rss: rssMb(pid),
@@ -402,7 +358,7 @@ for (let round = 1; round <= rounds; round += 1) {
     };
     samples.get(target.name)!.push(sample);
     console.log(
-      `round ${round} ${target.name.padEnd(34)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  CPU ${sample.cpu.toFixed(0)} µs/req  RSS ${sample.rss.toFixed(0)} / ${sample.rssAfterGc.toFixed(0)} MB after GC${sample.errors > 0 ? `  ERRORS ${sample.errors}` : ''}`,
+      `round ${round} ${target.name.padEnd(34)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms (p90 ${sample.p90}, p97.5 ${sample.p97_5}, max ${sample.max}; server waited for a CPU ${sample.cpuWait.toFixed(0)} ms/s)  CPU ${sample.cpu.toFixed(0)} µs/req  RSS ${sample.rss.toFixed(0)} / ${sample.rssAfterGc.toFixed(0)} MB after GC${sample.errors > 0 ? `  ERRORS ${sample.errors}` : ''}`,
     );
   }
   const rss = rssMb(server.pid!);
@@ -425,12 +381,12 @@ const medianOf = (name: string, field: 'rps' | 'cpu') =>
 const echoRps = medianOf(ECHO, 'rps');
 const echoCpu = medianOf(ECHO, 'cpu');
 console.log(
-  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), servers and load generator on one machine, server flags ${NODE_FLAGS.join(' ') || '(none)'}; load average ${os.loadavg()[0]?.toFixed(1)}`,
+  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), servers and load generator on one machine${values.pin ? ' (generator pinned to CPU 0, every server to CPU 1)' : ' (not pinned)'}, server flags ${NODE_FLAGS.join(' ') || '(none)'}; load average ${os.loadavg()[0]?.toFixed(1)}`,
 );
 console.log(
-  '| target | req/s | × echo | × same work | p50 ms | p99 ms | server CPU µs/req | × same work (CPU) | RSS MB after load | RSS MB after GC |',
+  '| target | req/s | × echo | × same work | p50 ms | p99 ms | server CPU µs/req | × same work (CPU) | RSS MB after load | RSS MB after GC | p90 / p97.5 / max ms | server waited for a CPU ms/s |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const target of targets) {
   const list = samples.get(target.name)!;
   const rps = median(list.map((s) => s.rps));
@@ -438,7 +394,7 @@ for (const target of targets) {
   const sameWorkRps = medianOf(sameWorkOf(target.name), 'rps');
   const sameWorkCpu = medianOf(sameWorkOf(target.name), 'cpu');
   console.log(
-    `| ${target.name} | ${rps.toFixed(0)} | ${(rps / echoRps).toFixed(3)} | ${(rps / sameWorkRps).toFixed(3)} | ${median(list.map((s) => s.p50))} | ${median(list.map((s) => s.p99))} | ${cpu.toFixed(0)} | ${(sameWorkCpu / cpu).toFixed(3)} | ${median(list.map((s) => s.rss)).toFixed(0)} | ${median(list.map((s) => s.rssAfterGc)).toFixed(0)} |`,
+    `| ${target.name} | ${rps.toFixed(0)} | ${(rps / echoRps).toFixed(3)} | ${(rps / sameWorkRps).toFixed(3)} | ${median(list.map((s) => s.p50))} | ${median(list.map((s) => s.p99))} | ${cpu.toFixed(0)} | ${(sameWorkCpu / cpu).toFixed(3)} | ${median(list.map((s) => s.rss)).toFixed(0)} | ${median(list.map((s) => s.rssAfterGc)).toFixed(0)} | ${median(list.map((s) => s.p90))} / ${median(list.map((s) => s.p97_5))} / ${median(list.map((s) => s.max))} | ${median(list.map((s) => s.cpuWait)).toFixed(0)} |`,
   );
 }
 console.log(`(echo: ${echoCpu.toFixed(0)} µs of server CPU per request)`);

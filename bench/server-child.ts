@@ -74,7 +74,8 @@ const token = oauth
   ? await mintBenchToken(runtime.store.db, tenant.id, config.oauth.issuer, new Date())
   : undefined;
 
-type Message = { type: 'stats'; gc?: boolean } | { type: 'stop' };
+// Other message types are bench/tail-probe.ts's, when it is loaded.
+type Message = { type: 'stats'; gc?: boolean } | { type: 'stop' } | { type: 'tail' };
 process.on('message', (message: Message) => {
   if (message.type === 'stats') {
     if (message.gc === true) globalThis.gc?.();
@@ -84,7 +85,7 @@ process.on('message', (message: Message) => {
       getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size]),
     );
     process.send?.({ type: 'stats', memory, spaces, poolCreated: serving.mcpServersBuilt?.() ?? 0 });
-  } else {
+  } else if (message.type === 'stop') {
     void (async () => {
       await serving.stop();
       await runtime.close();
