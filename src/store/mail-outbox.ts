@@ -1,7 +1,8 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type { MailOutboxRow, OutboxStatus } from './mail-schema.js';
+import { MAIL_OUTBOX_COLUMNS, type MailOutboxRow, type OutboxStatus } from './mail-schema.js';
 import { CompiledShapes, compiledPieces, slot } from './compiled-shapes.js';
 import type { DialectTraits } from './open-store.js';
+import { prepared } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -63,13 +64,14 @@ export type Lease = {
  * candidates or as a re-check in the UPDATE) made both databases gather every due row on each
  * lease, quadratic in the backlog. Candidates are picked and updated in one statement: SQLite
  * runs it alone; PostgreSQL picks them `FOR UPDATE SKIP LOCKED` (re-checking a row changed
- * meanwhile), so concurrent workers never lease the same row.
+ * meanwhile), so concurrent workers never lease the same row. A prepared statement on PostgreSQL
+ * (prepared-statements.ts).
  */
 export function leaseOutbox(db: Executor, traits: DialectTraits, lease: Lease): Promise<MailOutboxRow[]> {
   return shapes.execute<Database, MailOutboxRow>(
     db,
     traits.skipLocked ? 'lease skip-locked' : 'lease',
-    () => leaseQuery(db, traits.skipLocked),
+    () => ({ compile: () => prepared(leaseQuery(db, traits.skipLocked).compile()) }),
     lease,
   );
 }
@@ -115,7 +117,7 @@ export function leaseQuery(db: Executor, skipLocked: boolean) {
       updated_at: now,
     })
     .where('id', 'in', candidates)
-    .returningAll();
+    .returning(MAIL_OUTBOX_COLUMNS);
 }
 
 /** Moves a row this owner holds to its next state; false if the lease was lost meanwhile. */

@@ -43,6 +43,44 @@ export interface MailOutboxRow {
   trace_parent: string | null;
 }
 
+/**
+ * Every column of MailOutboxRow by name, for statements that return whole rows without `*`
+ * (prepared-statements.ts: a prepared statement's result columns must not change under it).
+ */
+export const MAIL_OUTBOX_COLUMNS = everyColumn([
+  'id',
+  'tenant_id',
+  'tool',
+  'idempotency_key',
+  'status',
+  'user_id',
+  'client_id',
+  'from_header',
+  'envelope_from',
+  'envelope_to',
+  'message',
+  'content_hash',
+  'subject',
+  'bid_id',
+  'attempts',
+  'next_attempt_at',
+  'lease_owner',
+  'lease_until',
+  'last_error',
+  'smtp_message_id',
+  'created_at',
+  'updated_at',
+  'sent_at',
+  'trace_parent',
+]);
+
+/** `columns`, refused by the compiler unless it lists every column of MailOutboxRow. */
+function everyColumn<const T extends readonly (keyof MailOutboxRow)[]>(
+  columns: T & (Exclude<keyof MailOutboxRow, T[number]> extends never ? unknown : never),
+): T {
+  return columns;
+}
+
 export interface MailIdempotencyRow {
   tenant_id: string;
   tool: string;

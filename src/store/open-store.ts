@@ -14,6 +14,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
+import { preparingMarkedStatements } from './prepared-statements.js';
 import { refusingNulParameters } from './nul-parameters.js';
 import type { OwnerWork } from './owner-work.js';
 import { RuntimeRoleScope } from './runtime-role.js';
@@ -164,6 +165,7 @@ function openPostgres(url: string, log: KyselyLog, runtimeRole: string): Store {
   pool.on('error', () => undefined);
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
+    preparingMarkedStatements(client);
   });
   const roles = new RuntimeRoleScope(runtimeRole);
   const db = new Kysely<Database>({

@@ -1,6 +1,7 @@
 import { type Kysely, type SqlBool, type Transaction, sql } from 'kysely';
 import { CompiledShapes, compiledPieces, slot } from './compiled-shapes.js';
 import { lazyCommit } from './lazy-commit.js';
+import { prepared } from './prepared-statements.js';
 import type { MailOutboxRow } from './mail-schema.js';
 import { type Lease, leaseQuery } from './mail-outbox.js';
 import type { Database } from './schema.js';
@@ -31,7 +32,9 @@ export interface OutcomeRecord {
  * INSERT). The lease is the one of leaseOutbox (`FOR UPDATE SKIP LOCKED`), kept off the rows
  * being recorded: a statement must not update a row twice. Past 16 outcomes (a window larger
  * than the default), the pieces run in one transaction, the lease with the last one. Unless
- * `durable`, the commit does not wait for the WAL flush (lazy-commit.ts `lazyCommit`).
+ * `durable`, the commit does not wait for the WAL flush (lazy-commit.ts `lazyCommit`). Each shape
+ * is a named prepared statement (prepared-statements.ts): parsed and planned once per connection
+ * rather than on every recording.
  */
 export async function recordAndLease(
   db: Kysely<Database>,
@@ -87,7 +90,7 @@ async function run(
     db,
     `record ${outcomes.length}${lease === undefined ? '' : ' and lease'}${durable ? '' : ' lazily'}`,
     () => ({
-      compile: () => recordQuery(db, outcomes.length, lease !== undefined, durable).compile(db),
+      compile: () => prepared(recordQuery(db, outcomes.length, lease !== undefined, durable).compile(db)),
     }),
     values,
   );
