@@ -26,6 +26,17 @@ export function bearerToken(
   verifier: TokenVerifier,
   challenge: (resource: string) => { metadataUrl: string; scope: string },
 ): Authenticate {
+  // A request's resource is `<issuer><path>` for one of the few MCP paths: parsed once each, not
+  // per request. The SDK only reads `authInfo.resource`; bounded in case of a caller passing more.
+  const resourceUrls = new Map<string, URL>();
+  const urlOf = (resource: string): URL => {
+    let url = resourceUrls.get(resource);
+    if (url === undefined) {
+      url = new URL(resource);
+      if (resourceUrls.size < 16) resourceUrls.set(resource, url);
+    }
+    return url;
+  };
   return async (authorization, resource) => {
     const header = authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
@@ -54,7 +65,7 @@ export function bearerToken(
       ok: true,
       authInfo: authInfoOf(verified.principal, match[1], {
         expiresAt: verified.expiresAt,
-        resource: new URL(resource),
+        resource: urlOf(resource),
       }),
     };
   };

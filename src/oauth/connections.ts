@@ -3,6 +3,9 @@ import { isScope, type Scope } from '../domain/scopes.js';
 import type { Database } from '../store/schema.js';
 import type { OAuthConnectionRow } from '../store/oauth-schema.js';
 
+/** A connection's `last_used_at` is written at most once in this long. */
+export const TOUCH_EVERY_MS = 60_000;
+
 /** Connected apps: one row per grant, binding it to one user, one tenant and the scopes they checked. */
 export function connectionsRepository(db: Kysely<Database>) {
   return {
@@ -98,7 +101,7 @@ export function connectionsRepository(db: Kysely<Database>) {
      * True when it wrote (the caller's copy of `last_used_at` is then `now`).
      */
     async touch(grantId: string, now: Date, lastUsedAt: string | null): Promise<boolean> {
-      const cutoff = new Date(now.getTime() - 60_000).toISOString();
+      const cutoff = new Date(now.getTime() - TOUCH_EVERY_MS).toISOString();
       if (lastUsedAt !== null && lastUsedAt >= cutoff) return false;
       await db
         .updateTable('oauth_connections')

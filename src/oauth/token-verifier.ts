@@ -3,7 +3,7 @@ import { type Clock, epochMs } from '../lib/clock.js';
 import { sha256 } from '../lib/secrets.js';
 import type { TokenVerifier, VerifiedToken } from './token-verifier-contract.js';
 import type { Store } from '../store/open-store.js';
-import { connectionsRepository, parseScopes } from './connections.js';
+import { TOUCH_EVERY_MS, connectionsRepository, parseScopes } from './connections.js';
 import { isOurResource } from './resources.js';
 import { type TokenFacts, VerifiedTokenCache, authEpochReader } from './verified-token-cache.js';
 
@@ -80,7 +80,13 @@ export function storedTokenVerifier(
       scopes: parseScopes(payload.scope).filter((scope) => granted.includes(scope)),
       grantId: row.grant_id,
     };
-    return { principal, exp: payload.exp, rowExpiresAt: row.expires_at, lastUsedAt: row.last_used_at };
+    return {
+      principal,
+      exp: payload.exp,
+      rowExpiresAt: row.expires_at,
+      lastUsedAt: row.last_used_at,
+      lastUsedMs: row.last_used_at === null ? Number.NaN : Date.parse(row.last_used_at),
+    };
   }
 
   async function verify(token: string, resource: string): Promise<VerifiedToken | undefined> {
@@ -100,8 +106,13 @@ export function storedTokenVerifier(
     if (facts.exp * 1000 <= nowMs) return undefined;
     if (facts.rowExpiresAt !== null && facts.rowExpiresAt <= nowMs) return undefined;
     const { grantId } = facts.principal;
-    if (grantId !== undefined && (await connections.touch(grantId, now, facts.lastUsedAt)))
-      facts.lastUsedAt = now.toISOString();
+    // Within the minute (the usual case) nothing is written, and nothing is built to decide it.
+    if (grantId !== undefined && !(nowMs - facts.lastUsedMs <= TOUCH_EVERY_MS)) {
+      if (await connections.touch(grantId, now, facts.lastUsedAt)) {
+        facts.lastUsedAt = now.toISOString();
+        facts.lastUsedMs = nowMs;
+      }
+    }
     return { principal: facts.principal, expiresAt: facts.exp };
   }
 

@@ -11,6 +11,8 @@ export interface TokenFacts {
   readonly rowExpiresAt: number | null;
   /** The connection's `last_used_at` as last read or written here (the once-a-minute touch). */
   lastUsedAt: string | null;
+  /** The same instant in epoch ms (NaN if unreadable), so a request within the minute compares numbers only. */
+  lastUsedMs: number;
 }
 
 /**
