@@ -1,7 +1,7 @@
 /**
  * What sets the latency tail: `node dist/bench-run/bench/tail.js [--duration 4 --connections 10
- * --rounds 1 --pin --targets echo,same,projects,projects-2026]` (after `npm run bench:tools` has
- * generated today's tenant; hold `flock /work/bench.lock`).
+ * --rounds 1 --warmup 6 --pin --targets echo,same,projects,projects-2026]` (after
+ * `npm run bench:tools` has generated today's tenant; hold `flock /work/bench.lock`).
  *
  * Each target is served by the same child as in bench:tools (the image's Node flags), with
  * bench/tail-probe.ts loaded into it, and loaded by autocannon from this process at 10
@@ -31,6 +31,12 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '4' },
     connections: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '1' },
+    /**
+     * Seconds of load before the first measured round. Our server's JIT is still compiling
+     * (TurboFan on V8's worker threads: 6 % of its samples 4–7 s into the load, 0.35 % at
+     * 14–17 s; the by-hand server's 0.75 %), so a short warm-up measures that too.
+     */
+    warmup: { type: 'string', default: '6' },
     pin: { type: 'boolean', default: false },
     targets: { type: 'string', default: 'echo,same,projects,projects-2026' },
   },
@@ -115,7 +121,7 @@ async function measure(kind: Kind): Promise<void> {
   if (values.pin) pinToCpu(child.pid!, 1);
   const { headers, body } = KINDS[kind].request;
   const options = { url, method: 'POST' as const, headers, body, connections: Number(values.connections) };
-  await autocannon({ ...options, duration: 2 });
+  await autocannon({ ...options, duration: Number(values.warmup) });
   for (let round = 1; round <= Number(values.rounds); round += 1) {
     await records(child);
     const serverBefore = schedulingOf(child.pid!);
