@@ -19,6 +19,8 @@
  * With --profile the server child runs under --cpu-prof and the top self-time functions are
  * summarised at the end (bench/profile-summary.ts).
  */
+// First: the generator's own GC flag (it may run this script again).
+import './generator-flags.js';
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';

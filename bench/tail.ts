@@ -14,6 +14,8 @@
  * With --pin the generator runs on CPU 0 and each server child on CPU 1 (taskset), every target
  * alike.
  */
+// First: the generator's own GC flag (it may run this script again).
+import './generator-flags.js';
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
