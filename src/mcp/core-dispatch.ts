@@ -138,7 +138,7 @@ export class CoreDispatch {
         confirmer: changeIdConfirmer(changeTokens, principal),
         pendingInput: () => undefined,
       }));
-      return JSON.stringify(request.era === 'modern' ? this.lists.modernMeta(result) : result);
+      return JSON.stringify(request.era === 'modern' ? this.lists.modernOwned(result) : result);
     };
   }
 }

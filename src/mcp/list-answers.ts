@@ -47,12 +47,15 @@ export class ListAnswers {
   /** A grant's scope list → its key (cached principals keep one array, so this is one lookup). */
   private readonly scopeKeys = new WeakMap<readonly Scope[], string>();
   private readonly info: ReturnType<typeof serverInfo>;
+  /** The `_meta` of a result that had none: serverInfo alone (only ever serialised). */
+  private readonly infoMeta: Readonly<Record<string, unknown>>;
 
   constructor(
     private readonly surface: McpSurface,
     version: string,
   ) {
     this.info = serverInfo(version);
+    this.infoMeta = { [SERVER_INFO_KEY]: this.info };
   }
 
   /** The result JSON (the value of `result`, without the JSON-RPC envelope). */
@@ -99,6 +102,19 @@ export class ListAnswers {
   modernMeta(result: Record<string, unknown>): Record<string, unknown> {
     const meta = result._meta as Record<string, unknown> | undefined;
     return { ...result, resultType: 'complete', _meta: { ...meta, [SERVER_INFO_KEY]: this.info } };
+  }
+
+  /**
+   * `modernMeta` for a result made for this one answer (a tool call's, serialised at once): the
+   * two keys are added to it, last, as the copy would have them, so the JSON is the same. The
+   * spread copy of every 2026-07-28 tool result was promoted to the old generation, ~215 B per
+   * call more than the 2025 era (bench/README.md, issue 8 fifth pass).
+   */
+  modernOwned(result: Record<string, unknown>): Record<string, unknown> {
+    if (Object.hasOwn(result, '_meta') || Object.hasOwn(result, 'resultType')) return this.modernMeta(result);
+    result.resultType = 'complete';
+    result._meta = this.infoMeta;
+    return result;
   }
 
   private stamp(method: ListMethod, era: Era, result: Record<string, unknown>): Record<string, unknown> {
