@@ -4,7 +4,12 @@ import type { Database } from '../store/schema.js';
 import type { OAuthConnectionRow } from '../store/oauth-schema.js';
 
 /** A connection's `last_used_at` is written at most once in this long. */
-export const TOUCH_EVERY_MS = 60_000;
+const TOUCH_EVERY_MS = 60_000;
+
+/** Whether a connection last used at `lastUsedMs` (NaN: never) is due a write of its use at `nowMs`. */
+export function touchDue(lastUsedMs: number, nowMs: number): boolean {
+  return !(nowMs - lastUsedMs <= TOUCH_EVERY_MS);
+}
 
 /** Connected apps: one row per grant, binding it to one user, one tenant and the scopes they checked. */
 export function connectionsRepository(db: Kysely<Database>) {
@@ -96,20 +101,17 @@ export function connectionsRepository(db: Kysely<Database>) {
       return { scopes: narrowed, tenantId: row.tenant_id, clientId: row.client_id };
     },
     /**
-     * Records use at most once a minute per connection. `lastUsedAt` is what the caller already
-     * read: within the minute there is nothing to write, so the hot path sends no statement.
-     * True when it wrote (the caller's copy of `last_used_at` is then `now`).
+     * Records use now (callers ask `touchDue` first, so the hot path sends no statement within
+     * the minute). The condition keeps another instance's write of the same minute.
      */
-    async touch(grantId: string, now: Date, lastUsedAt: string | null): Promise<boolean> {
+    async touch(grantId: string, now: Date): Promise<void> {
       const cutoff = new Date(now.getTime() - TOUCH_EVERY_MS).toISOString();
-      if (lastUsedAt !== null && lastUsedAt >= cutoff) return false;
       await db
         .updateTable('oauth_connections')
         .set({ last_used_at: now.toISOString() })
         .where('grant_id', '=', grantId)
         .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', cutoff)]))
         .execute();
-      return true;
     },
   };
 }

@@ -3,7 +3,7 @@ import { type Clock, epochMs } from '../lib/clock.js';
 import { sha256 } from '../lib/secrets.js';
 import type { TokenVerifier, VerifiedToken } from './token-verifier-contract.js';
 import type { Store } from '../store/open-store.js';
-import { TOUCH_EVERY_MS, connectionsRepository, parseScopes } from './connections.js';
+import { connectionsRepository, parseScopes, touchDue } from './connections.js';
 import { isOurResource } from './resources.js';
 import { type TokenFacts, VerifiedTokenCache, authEpochReader } from './verified-token-cache.js';
 
@@ -84,7 +84,6 @@ export function storedTokenVerifier(
       principal,
       exp: payload.exp,
       rowExpiresAt: row.expires_at,
-      lastUsedAt: row.last_used_at,
       lastUsedMs: row.last_used_at === null ? Number.NaN : Date.parse(row.last_used_at),
     };
   }
@@ -107,11 +106,9 @@ export function storedTokenVerifier(
     if (facts.rowExpiresAt !== null && facts.rowExpiresAt <= nowMs) return undefined;
     const { grantId } = facts.principal;
     // Within the minute (the usual case) nothing is written, and nothing is built to decide it.
-    if (grantId !== undefined && !(nowMs - facts.lastUsedMs <= TOUCH_EVERY_MS)) {
-      if (await connections.touch(grantId, now, facts.lastUsedAt)) {
-        facts.lastUsedAt = now.toISOString();
-        facts.lastUsedMs = nowMs;
-      }
+    if (grantId !== undefined && touchDue(facts.lastUsedMs, nowMs)) {
+      await connections.touch(grantId, now);
+      facts.lastUsedMs = nowMs;
     }
     return { principal: facts.principal, expiresAt: facts.exp };
   }

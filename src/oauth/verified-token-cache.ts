@@ -9,9 +9,10 @@ export interface TokenFacts {
   readonly exp: number;
   /** The row's own expiry (epoch ms), when it has one. */
   readonly rowExpiresAt: number | null;
-  /** The connection's `last_used_at` as last read or written here (the once-a-minute touch). */
-  lastUsedAt: string | null;
-  /** The same instant in epoch ms (NaN if unreadable), so a request within the minute compares numbers only. */
+  /**
+   * The connection's `last_used_at` as last read or written here, in epoch ms (NaN: never or
+   * unreadable), for the once-a-minute touch: a request within the minute compares numbers only.
+   */
   lastUsedMs: number;
 }
 
