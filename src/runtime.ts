@@ -84,6 +84,7 @@ export async function startRuntime(
   const tracing = startTracing(config.telemetry, VERSION);
   const store = openStore(config.store.url, {
     runtimeRole: config.store.runtimeRole,
+    walCheckpoints: { onFailure: checkpointFailureLog(logger) },
     ...(tracing.enabled && { onQuery: queryTracer(tracing, config.store.url) }),
     ...options.storeOptions,
   });
@@ -179,6 +180,13 @@ export async function startRuntime(
       await store.close();
       await tracing.shutdown();
     },
+  };
+}
+
+/** What the server says, once, if SQLite's checkpoint thread fails (store/wal-checkpointer.ts). */
+function checkpointFailureLog(logger: Logger) {
+  return (error: unknown) => {
+    logger.warn({ err: error }, 'SQLite WAL checkpoints are back on the event loop: their thread failed');
   };
 }
 

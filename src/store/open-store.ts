@@ -23,6 +23,7 @@ import type { Database } from './schema.js';
 import { relaxCounterWrites } from './relaxed-counters.js';
 import { objectRows } from './row-objects.js';
 import { withStatementCache } from './statement-cache.js';
+import { checkpointInThread, type WalCheckpointOptions } from './wal-checkpointer.js';
 import { SqliteWorkScope, type WorkScope } from './work-scope.js';
 
 /** The role tenant work runs as on PostgreSQL unless WORKONWARD_DATABASE_RUNTIME_ROLE names another. */
@@ -81,6 +82,11 @@ export interface StoreOptions {
   readonly runtimeRole?: string;
   /** Kysely plugins on every query (tests install one that forgets tenant predicates). */
   readonly plugins?: KyselyPlugin[];
+  /**
+   * A SQLite file: its WAL checkpoints run in a thread of their own, off the event loop
+   * (wal-checkpointer.ts). For a server; a one-off command keeps SQLite's own checkpoints.
+   */
+  readonly walCheckpoints?: WalCheckpointOptions;
 }
 
 export function openStore(url: string, options: StoreOptions = {}): Store {
@@ -89,11 +95,16 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
     ...(options.plugins !== undefined && { plugins: options.plugins }),
   };
   return url.startsWith('sqlite:')
-    ? openSqlite(url.slice('sqlite:'.length), log, options.checkStatement)
+    ? openSqlite(url.slice('sqlite:'.length), log, options.checkStatement, options.walCheckpoints)
     : openPostgres(url, log, options.runtimeRole ?? DEFAULT_RUNTIME_ROLE);
 }
 
-function openSqlite(file: string, log: KyselyLog, checkStatement?: StoreOptions['checkStatement']): Store {
+function openSqlite(
+  file: string,
+  log: KyselyLog,
+  checkStatement?: StoreOptions['checkStatement'],
+  walCheckpoints?: WalCheckpointOptions,
+): Store {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const connection = new SqliteDatabase(file);
   connection.pragma('journal_mode = WAL');
@@ -118,6 +129,11 @@ function openSqlite(file: string, log: KyselyLog, checkStatement?: StoreOptions[
     ),
   });
   const db = new Kysely<Database>({ dialect: wrappingDriver(dialect, refusingNulParameters), ...log });
+  // Started after the pragmas: the thread's connection finds the file in WAL mode.
+  const checkpointer =
+    walCheckpoints === undefined || file === ':memory:'
+      ? undefined
+      : checkpointInThread(connection, file, walCheckpoints);
   return assemble(
     db,
     {
@@ -128,6 +144,10 @@ function openSqlite(file: string, log: KyselyLog, checkStatement?: StoreOptions[
       dataModifyingWith: false,
     },
     scope === undefined ? NO_ROLES : scopedRoles(scope),
+    undefined,
+    // Before the store's connection closes, so that closing, as the last connection, checkpoints
+    // the rest of the WAL and removes it.
+    () => checkpointer?.stop() ?? Promise.resolve(),
   );
 }
 
@@ -223,6 +243,7 @@ function assemble(
   traits: DialectTraits,
   roles: Roles,
   migrationSchema: () => Promise<string | undefined> = () => Promise.resolve(undefined),
+  beforeClose: () => Promise<void> = () => Promise.resolve(),
 ): Store {
   return {
     db,
@@ -235,6 +256,7 @@ function assemble(
       await sql`select 1`.execute(db);
     },
     async close() {
+      await beforeClose();
       await db.destroy();
     },
   };
