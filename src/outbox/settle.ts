@@ -1,6 +1,6 @@
 import { type AuditEntry, appendAudits } from '../domain/audit/audit-log.js';
 import { maskAddresses } from '../domain/mail/mask.js';
-import { newId } from '../lib/ids.js';
+import { newOrderedId } from '../lib/ids.js';
 import { lazilyCommitted } from '../store/lazy-commit.js';
 import { type Lease, leaseOutbox, settleLeased, settleSent } from '../store/mail-outbox.js';
 import type { MailOutboxRow } from '../store/mail-schema.js';
@@ -97,7 +97,11 @@ const inOneStatement: Recording = async (options, owner, now, plans, lease, dura
       rows: lease === undefined ? [] : await leaseOutbox(options.db, options.traits, lease),
     };
   // The audit entries' ids and JSON are made here only: SQLite's appendAudits makes its own.
-  const records = plans.map((p) => ({ ...p.record, auditId: newId(), details: JSON.stringify(p.details) }));
+  const records = plans.map((p) => ({
+    ...p.record,
+    auditId: newOrderedId(),
+    details: JSON.stringify(p.details),
+  }));
   return recordAndLease(options.db, owner, now, records, lease, durable);
 };
 

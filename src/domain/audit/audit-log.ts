@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../lib/clock.js';
-import { newId } from '../../lib/ids.js';
+import { newOrderedId } from '../../lib/ids.js';
 import { CompiledShapes, compiledPieces, slot } from '../../store/compiled-shapes.js';
 import type { Database } from '../../store/schema.js';
 
@@ -42,7 +42,7 @@ export async function appendAudits(
   for (const piece of compiledPieces(entries)) {
     const values: Record<string, string | null> = { at };
     piece.forEach((entry, i) => {
-      const id = newId();
+      const id = newOrderedId();
       ids.push(id);
       values[`id${i}`] = id;
       values[`tenant${i}`] = entry.tenantId;
