@@ -111,7 +111,7 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
     options.sdkPathOnly === true
       ? undefined
       : (request, response, next) => {
-          const path = request.url?.split('?', 1)[0];
+          const path = pathOf(request.url ?? '');
           if (path !== '/mcp' && path !== '/api/mcp') {
             next();
             return;
@@ -135,6 +135,12 @@ export async function serveRuntime(runtime: Runtime, options: ServeOptions = {})
       closeOAuth?.();
     },
   };
+}
+
+/** A request target's path: up to its query, without splitting it into a new array each request. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 async function authenticatorFor(

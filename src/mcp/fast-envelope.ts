@@ -1,4 +1,5 @@
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
+import type { CoreHeaders } from './core-headers.js';
 import { HAND_ON, isName, isPlainObject, keysWithin, paramsVerdict } from './params-verdict.js';
 import { viewsFor } from './views-negotiation.js';
 
@@ -16,9 +17,6 @@ export interface FastRequest {
   /** Why the params are refused (-32602), when their types are wrong (params-verdict.ts). */
   readonly refusal: string | undefined;
 }
-
-/** The request headers the envelope is checked against (node:http's lower-cased names). */
-export type HeaderOf = (name: string) => string | undefined;
 
 export const MODERN_VERSION = '2026-07-28';
 const PROTOCOL_VERSION = 'io.modelcontextprotocol/protocolVersion';
@@ -72,16 +70,16 @@ const NAME_SOURCE: Readonly<Record<string, string>> = {
  * header, an unknown method or field, a session id — returns undefined and the SDK answers it,
  * refusals included (but for params of the wrong type: params-first.ts).
  */
-export function fastEnvelope(body: unknown, header: HeaderOf): FastRequest | undefined {
-  const accept = header('accept') ?? '';
+export function fastEnvelope(body: unknown, headers: CoreHeaders): FastRequest | undefined {
+  const accept = headers.accept ?? '';
   if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
-  if (header('mcp-session-id') !== undefined || header('last-event-id') !== undefined) return undefined;
+  if (headers['mcp-session-id'] !== undefined || headers['last-event-id'] !== undefined) return undefined;
   const message = fastMessage(body, { overHttp: true });
   if (message === undefined) return undefined;
   const agree =
     message.era === 'modern'
-      ? modernHeadersAgree(message.method, message.params, header)
-      : legacyHeadersAgree(header);
+      ? modernHeadersAgree(message.method, message.params, headers)
+      : legacyHeadersAgree(headers);
   return agree ? message : undefined;
 }
 
@@ -134,10 +132,10 @@ function modernMetaKnown(meta: Record<string, unknown>): boolean {
 function modernHeadersAgree(
   method: string,
   params: Readonly<Record<string, unknown>>,
-  header: HeaderOf,
+  headers: CoreHeaders,
 ): boolean {
-  if (header('mcp-protocol-version') !== MODERN_VERSION || header('mcp-method') !== method) return false;
-  const name = header('mcp-name');
+  if (headers['mcp-protocol-version'] !== MODERN_VERSION || headers['mcp-method'] !== method) return false;
+  const name = headers['mcp-name'];
   const source = NAME_SOURCE[method];
   const value = source === undefined ? undefined : params[source];
   // Only exact plain names (and none for a param of the wrong type); an encoded (`=?base64?`),
@@ -161,8 +159,8 @@ function legacyMetaKnown(meta: Record<string, unknown> | undefined): boolean {
   return token === undefined || typeof token === 'string' || Number.isSafeInteger(token);
 }
 
-function legacyHeadersAgree(header: HeaderOf): boolean {
-  const version = header('mcp-protocol-version');
+function legacyHeadersAgree(headers: CoreHeaders): boolean {
+  const version = headers['mcp-protocol-version'];
   if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
-  return header('mcp-method') === undefined && header('mcp-name') === undefined;
+  return headers['mcp-method'] === undefined && headers['mcp-name'] === undefined;
 }

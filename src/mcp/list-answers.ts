@@ -10,6 +10,8 @@ export type ListMethod = 'tools/list' | 'prompts/list' | 'resources/templates/li
 /** Below this, gzip saves too little to be worth a second encoding (its framing is ~30 bytes). */
 const GZIP_FROM = 2048;
 
+type FramedByMethod = Map<ListMethod, FramedAnswer>;
+
 export const LIST_METHODS: ReadonlySet<string> = new Set<ListMethod>([
   'tools/list',
   'prompts/list',
@@ -43,7 +45,11 @@ export interface FramedAnswer {
  */
 export class ListAnswers {
   private readonly serialised = new Map<string, string>();
-  private readonly framedAnswers = new Map<string, FramedAnswer>();
+  /**
+   * A scope set's key → its framed answers by era, by whether they link views, by method: looked
+   * up without making a key string per request (one of ~150 characters, hashed each time).
+   */
+  private readonly framedAnswers = new Map<string, Record<Era, [FramedByMethod, FramedByMethod]>>();
   /** A grant's scope list → its key (cached principals keep one array, so this is one lookup). */
   private readonly scopeKeys = new WeakMap<readonly Scope[], string>();
   private readonly info: ReturnType<typeof serverInfo>;
@@ -73,8 +79,18 @@ export class ListAnswers {
 
   /** The answer's bytes around its id (see FramedAnswer), built once per list key. */
   framed(method: ListMethod, era: Era, scopes: readonly Scope[], views: boolean): FramedAnswer {
-    const key = this.keyOf(method, era, scopes, views);
-    let framed = this.framedAnswers.get(key);
+    const scopeKey = this.scopeKeyOf(scopes);
+    let ofScopes = this.framedAnswers.get(scopeKey);
+    if (ofScopes === undefined) {
+      const maps = (): [FramedByMethod, FramedByMethod] => [
+        new Map<ListMethod, FramedAnswer>(),
+        new Map<ListMethod, FramedAnswer>(),
+      ];
+      ofScopes = { legacy: maps(), modern: maps() };
+      this.framedAnswers.set(scopeKey, ofScopes);
+    }
+    const byMethod = ofScopes[era][method === 'tools/list' && views ? 1 : 0];
+    let framed = byMethod.get(method);
     if (framed === undefined) {
       const json = `{"result":${this.resultJson(method, era, scopes, views)},"jsonrpc":"2.0","id":`;
       const head = Buffer.from(era === 'legacy' ? `event: message\ndata: ${json}` : json);
@@ -83,19 +99,24 @@ export class ListAnswers {
         tail: era === 'legacy' ? '}\n\n' : '}',
         gzip: head.length >= GZIP_FROM ? gzipHead(head) : undefined,
       };
-      this.framedAnswers.set(key, framed);
+      byMethod.set(method, framed);
     }
     return framed;
   }
 
   /** Only tools/list differs with views; the other lists keep one entry per scope set. */
   private keyOf(method: ListMethod, era: Era, scopes: readonly Scope[], views: boolean): string {
+    const viewsKey = method === 'tools/list' && views ? 'views' : 'text';
+    return `${method}|${era}|${viewsKey}|${this.scopeKeyOf(scopes)}`;
+  }
+
+  private scopeKeyOf(scopes: readonly Scope[]): string {
     let scopeKey = this.scopeKeys.get(scopes);
     if (scopeKey === undefined) {
       scopeKey = [...scopes].sort().join(' ');
       this.scopeKeys.set(scopes, scopeKey);
     }
-    return `${method}|${era}|${method === 'tools/list' && views ? 'views' : 'text'}|${scopeKey}`;
+    return scopeKey;
   }
 
   /** 2026-07-28 results carry resultType, their cache hints and serverInfo (B26, C26). */

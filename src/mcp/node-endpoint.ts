@@ -5,6 +5,7 @@ import { SpanKind } from '@opentelemetry/api';
 import type { Tracing } from '../observability/tracing.js';
 import type { Authenticate, ScopeChallenge } from './authenticate.js';
 import { type CoreDispatch, errorObject } from './core-dispatch.js';
+import { type CoreHeaders, coreHeaders } from './core-headers.js';
 import { type FastRequest, fastEnvelope } from './fast-envelope.js';
 import { acceptsGzip, gzipRest } from './gzip-splice.js';
 import { type FramedAnswer, LIST_METHODS, type ListMethod } from './list-answers.js';
@@ -76,22 +77,28 @@ const LIST = {
   },
 } as const;
 
-/** Headers that must appear once for the core to read them the way the web-standard path does. */
-const SINGLE = new Set(['authorization', 'host', 'origin', 'content-type', 'accept', 'content-length']);
-
-function hasRepeatedHeader(raw: readonly string[]): boolean {
-  const seen = new Set<string>();
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = (raw[i] ?? '').toLowerCase();
-    if (!SINGLE.has(name)) continue;
-    if (seen.has(name)) return true;
-    seen.add(name);
+/**
+ * A header list with its Content-Length, kept per length: a list's answers differ only by the
+ * length of their id, and a tool's answers to the same request have one length. Bounded per list.
+ */
+const withLengths = new Map<HeaderList, Map<number, string[]>>();
+function withLength(headers: HeaderList, length: number): string[] {
+  let byLength = withLengths.get(headers);
+  if (byLength === undefined) {
+    byLength = new Map();
+    withLengths.set(headers, byLength);
   }
-  return false;
+  let list = byLength.get(length);
+  if (list === undefined) {
+    list = [...headers, 'content-length', String(length)];
+    if (byLength.size < 64) byLength.set(length, list);
+  }
+  return list;
 }
 
 const isJsonMediaType = (value: string | undefined) =>
-  value !== undefined && (value.split(';', 1)[0] ?? '').trim().toLowerCase() === 'application/json';
+  value === 'application/json' ||
+  (value !== undefined && (value.split(';', 1)[0] ?? '').trim().toLowerCase() === 'application/json');
 
 /**
  * The MCP endpoint's hot path on node:http: guards, token, body read once within the limit,
@@ -106,6 +113,17 @@ const isJsonMediaType = (value: string | undefined) =>
  */
 export function coreEndpoint(options: CoreEndpointOptions) {
   const { dispatch, maxBodyBytes, tracing } = options;
+  /** `<issuer><path>` per MCP path, made once each (the core serves a fixed few). */
+  const resources = new Map<string, string>();
+  const resourceOf = (path: string): string => {
+    let resource = resources.get(path);
+    if (resource === undefined) {
+      resource = `${options.issuer}${path}`;
+      if (resources.size < 16) resources.set(path, resource);
+    }
+    return resource;
+  };
+
   /** `handOn` lets the web-standard path (the Hono app and the SDK handler) answer; `body` once read. */
   return (
     request: IncomingMessage,
@@ -113,44 +131,54 @@ export function coreEndpoint(options: CoreEndpointOptions) {
     path: string,
     handOn: (body?: Buffer) => void,
   ): void => {
-    if (!worthReading(request, maxBodyBytes, options.guardsPass)) {
+    const headers = request.method === 'POST' ? coreHeaders(request.rawHeaders) : undefined;
+    if (headers === undefined || !worthReading(headers, maxBodyBytes, options.guardsPass)) {
       handOn();
       return;
     }
     const started = performance.now();
     readBody(request, (body) => {
-      const respond = () =>
-        answer(request, response, path, body, started).then(
-          (answered) => {
-            if (!answered) handOn(body);
-          },
-          () => {
-            if (!response.headersSent) handOn(body);
-          },
-        );
+      const done = tracing.enabled
+        ? withServerSpan(tracing, request, response, path, () =>
+            answerOrHandOn(headers, response, path, body, started, handOn),
+          )
+        : answerOrHandOn(headers, response, path, body, started, handOn);
       // Neither rejects but for a fault past the hand-on; then the socket is unusable.
-      const destroy = () => response.destroy();
-      if (!tracing.enabled) {
-        respond().catch(destroy);
-        return;
-      }
-      withServerSpan(tracing, request, response, path, respond).catch(destroy);
+      done.catch(() => response.destroy());
     });
   };
 
+  /** Answers the request, or hands it on when the core does not answer it or failed before writing. */
+  async function answerOrHandOn(
+    headers: CoreHeaders,
+    response: ServerResponse,
+    path: string,
+    body: Buffer,
+    started: number,
+    handOn: (body?: Buffer) => void,
+  ): Promise<void> {
+    let answered: boolean;
+    try {
+      answered = await answer(headers, response, path, body, started);
+    } catch {
+      answered = response.headersSent;
+    }
+    if (!answered) handOn(body);
+  }
+
   async function answer(
-    request: IncomingMessage,
+    headers: CoreHeaders,
     response: ServerResponse,
     path: string,
     body: Buffer,
     started: number,
   ): Promise<boolean> {
-    const resource = `${options.issuer}${path}`;
+    const resource = resourceOf(path);
     const message = parsed(body);
     if (message === undefined) return false;
-    const fast = fastEnvelope(message, (name) => request.headers[name] as string | undefined);
+    const fast = fastEnvelope(message, headers);
     if (fast === undefined || (fast.id !== undefined && !dispatch.handles(fast.method))) return false;
-    const auth = await options.authenticate(request.headers.authorization, resource);
+    const auth = await options.authenticate(headers.authorization, resource);
     if (!auth.ok || options.scopeChallenge?.(message, auth.authInfo, resource) !== undefined) return false;
     if (fast.id === undefined) {
       if (tracing.enabled) await traced(fast, () => undefined);
@@ -162,7 +190,7 @@ export function coreEndpoint(options: CoreEndpointOptions) {
     // Lists go out as their pre-framed bytes; with tracing on they take the traced path below.
     if (!tracing.enabled && fast.refusal === undefined && LIST_METHODS.has(fast.method)) {
       const framed = dispatch.lists.framed(fast.method as ListMethod, fast.era, principal.scopes, fast.views);
-      writeFramed(request, response, LIST[fast.era], framed, fast.id);
+      writeFramed(headers, response, LIST[fast.era], framed, fast.id);
       observe(path, fast, 200, started);
       return true;
     }
@@ -230,22 +258,22 @@ function parsed(body: Buffer): unknown {
  * match.
  */
 function worthReading(
-  request: IncomingMessage,
+  headers: CoreHeaders,
   maxBodyBytes: number,
   guardsPass: CoreEndpointOptions['guardsPass'],
 ): boolean {
-  const headers = request.headers;
-  const declared = Number(headers['content-length']);
   return (
-    request.method === 'POST' &&
     isJsonMediaType(headers['content-type']) &&
-    declared <= maxBodyBytes &&
-    !hasRepeatedHeader(request.rawHeaders) &&
+    Number(headers['content-length']) <= maxBodyBytes &&
     guardsPass(headers.host, headers.origin)
   );
 }
 
-/** Reads the whole body; Node's parser ends it at its declared length, so it stays within the limit. */
+/**
+ * Reads the whole body; Node's parser ends it at its declared length, so it stays within the
+ * limit. A body that arrived as one chunk (nearly every request: a few hundred bytes) is that
+ * chunk, a buffer of its own (node:http copies each body chunk out of the socket's), not a copy.
+ */
 function readBody(request: IncomingMessage, done: (body: Buffer) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -254,7 +282,7 @@ function readBody(request: IncomingMessage, done: (body: Buffer) => void): void 
     chunks.push(chunk);
   });
   request.on('end', () => {
-    done(Buffer.concat(chunks, size));
+    done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
   });
 }
 
@@ -286,7 +314,7 @@ function withServerSpan(
  */
 function write(response: ServerResponse, status: number, headers: HeaderList, body: string): void {
   const bytes = Buffer.from(body);
-  response.writeHead(status, [...headers, 'content-length', String(bytes.length)]);
+  response.writeHead(status, withLength(headers, bytes.length));
   response.end(bytes);
 }
 
@@ -295,7 +323,7 @@ function write(response: ServerResponse, status: number, headers: HeaderList, bo
  * gzip-compressed (the compression done once, see gzip-splice.ts) when the client accepts it.
  */
 function writeFramed(
-  request: IncomingMessage,
+  requestHeaders: CoreHeaders,
   response: ServerResponse,
   headers: { readonly plain: HeaderList; readonly gzip: HeaderList },
   framed: FramedAnswer,
@@ -304,18 +332,14 @@ function writeFramed(
   // The only bytes that differ between two answers of the same list.
   const after = Buffer.from(`${JSON.stringify(id)}${framed.tail}`);
   response.cork();
-  if (framed.gzip !== undefined && acceptsGzip(request.headers['accept-encoding'])) {
+  if (framed.gzip !== undefined && acceptsGzip(requestHeaders['accept-encoding'])) {
     const rest = gzipRest(framed.gzip, after);
-    response.writeHead(200, [
-      ...headers.gzip,
-      'content-length',
-      String(framed.gzip.prefix.length + rest.length),
-    ]);
+    response.writeHead(200, withLength(headers.gzip, framed.gzip.prefix.length + rest.length));
     response.write(framed.gzip.prefix);
     response.end(rest);
     return;
   }
-  response.writeHead(200, [...headers.plain, 'content-length', String(framed.head.length + after.length)]);
+  response.writeHead(200, withLength(headers.plain, framed.head.length + after.length));
   response.write(framed.head);
   response.end(after);
 }

@@ -1,0 +1,84 @@
+/** The request headers the MCP core reads (node:http's lower-case names). */
+export interface CoreHeaders {
+  host: string | undefined;
+  origin: string | undefined;
+  'content-type': string | undefined;
+  'content-length': string | undefined;
+  accept: string | undefined;
+  authorization: string | undefined;
+  'accept-encoding': string | undefined;
+  'mcp-session-id': string | undefined;
+  'last-event-id': string | undefined;
+  'mcp-protocol-version': string | undefined;
+  'mcp-method': string | undefined;
+  'mcp-name': string | undefined;
+}
+type Name = keyof CoreHeaders;
+
+export const CORE_HEADER_NAMES: readonly Name[] = [
+  'host',
+  'origin',
+  'content-type',
+  'content-length',
+  'accept',
+  'authorization',
+  'accept-encoding',
+  'mcp-session-id',
+  'last-event-id',
+  'mcp-protocol-version',
+  'mcp-method',
+  'mcp-name',
+];
+/**
+ * Headers that must appear once for the core to read them the way the web-standard path does
+ * (node:http keeps the first of some and joins others; the Fetch API joins all).
+ */
+export const SINGLE_HEADERS: ReadonlySet<string> = new Set<Name>([
+  'authorization',
+  'host',
+  'origin',
+  'content-type',
+  'accept',
+  'content-length',
+]);
+const titleCase = (name: string) => name.replace(/(^|-)[a-z]/g, (start) => start.toUpperCase());
+/** Each name as clients spell it (lower case, as HTTP/2 and undici send, or title case) → its name. */
+const SPELLED: ReadonlyMap<string, Name> = new Map(
+  CORE_HEADER_NAMES.flatMap((name) => [[name, name] as const, [titleCase(name), name] as const]),
+);
+
+/**
+ * The headers the core reads, from `request.rawHeaders` in one pass, with the values
+ * `request.headers` has for them: a repeated header is joined with ", " as node:http joins these
+ * (never one of SINGLE_HEADERS: a request repeating one of those is undefined, and handed on).
+ * The same pass finds the repeats, which took one of its own (every name lower-cased into a Set),
+ * and the core's dozen reads are of one small object of fixed shape, not of node:http's
+ * dictionary of every header (bench/README.md, issue 8 sixth pass).
+ */
+export function coreHeaders(raw: readonly string[]): CoreHeaders | undefined {
+  const headers: CoreHeaders = {
+    host: undefined,
+    origin: undefined,
+    'content-type': undefined,
+    'content-length': undefined,
+    accept: undefined,
+    authorization: undefined,
+    'accept-encoding': undefined,
+    'mcp-session-id': undefined,
+    'last-event-id': undefined,
+    'mcp-protocol-version': undefined,
+    'mcp-method': undefined,
+    'mcp-name': undefined,
+  };
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const spelled = raw[i] ?? '';
+    const name = SPELLED.get(spelled) ?? SPELLED.get(spelled.toLowerCase());
+    if (name === undefined) continue;
+    const value = raw[i + 1] ?? '';
+    const before = headers[name];
+    if (before === undefined) headers[name] = value;
+    else if (SINGLE_HEADERS.has(name)) return undefined;
+    else headers[name] = `${before}, ${value}`;
+  }
+  return headers;
+}
