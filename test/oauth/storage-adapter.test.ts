@@ -117,12 +117,15 @@ describe.each(dialects)('the oidc-provider storage adapter (%s)', (dialect) => {
   it('never mints a key set because the store could not be read: the failure surfaces and the keys stay', async () => {
     const sealer = new Sealer(keys, 'oauth-signing-keys');
     const before = await loadSigningKeys(store.db, sealer, clock);
-    await sql`alter table oauth_keys rename to oauth_keys_elsewhere`.execute(store.db);
-    try {
-      await expect(loadSigningKeys(store.db, sealer, clock)).rejects.toThrow(/oauth_keys/);
-    } finally {
-      await sql`alter table oauth_keys_elsewhere rename to oauth_keys`.execute(store.db);
-    }
+    // The table goes missing inside a transaction that is rolled back: on PostgreSQL a committed
+    // rename would be seen by other test files' migrators, which introspect every schema at once.
+    const rolledBack = new Error('rolled back');
+    const outcome = store.db.transaction().execute(async (trx) => {
+      await sql`alter table oauth_keys rename to oauth_keys_elsewhere`.execute(trx);
+      await expect(loadSigningKeys(trx, sealer, clock)).rejects.toThrow(/oauth_keys/);
+      throw rolledBack;
+    });
+    await expect(outcome).rejects.toBe(rolledBack);
     const after = await loadSigningKeys(store.db, sealer, clock);
     expect(after.keys.map((k) => k.kid)).toEqual(before.keys.map((k) => k.kid));
   });
