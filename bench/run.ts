@@ -17,7 +17,10 @@
  * then once more after a forced full GC. Prints medians, ratios to the echo and to the same work,
  * and the RSS growth from the first round to the last. Prints figures only; it asserts nothing.
  * With --profile the server child runs under --cpu-prof and the top self-time functions are
- * summarised at the end (bench/profile-summary.ts).
+ * summarised at the end (bench/profile-summary.ts). With --generator wrk the load comes from wrk
+ * (a C load generator in its own process, bench/wrk.ts) instead of autocannon in this process;
+ * either way each round also prints the generator's own CPU per request, and for the (m) targets
+ * the server's own count of answered calls beside the generator's (bench/served-count.ts).
  */
 // First: the generator's own GC flag (it may run this script again).
 import './generator-flags.js';
@@ -31,6 +34,8 @@ import { imageNodeFlags } from './node-flags.js';
 import { APPS_META, BIDS, LIST, legacy, modern, PROJECTS } from './requests.js';
 import { summariseProfile } from './profile-summary.js';
 import { pinToCpu, schedulingOf, schedulingSince } from './scheduling.js';
+import { servedToolCalls } from './served-count.js';
+import { type LoadResult, loadWithWrk, type Quantiles, requireWrk } from './wrk.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,8 +51,17 @@ const { values } = parseArgs({
     only: { type: 'string' },
     /** Another checkout (e.g. a git worktree of the commit before an optimisation) served alongside, same data, same rounds. */
     compare: { type: 'string' },
+    /**
+     * `autocannon` (the default, in this Node process: every earlier figure) or `wrk` (wrk 4.1,
+     * C, its own process, `-t1`): the generator's own stalls are not counted as server latency.
+     */
+    generator: { type: 'string', default: 'autocannon' },
   },
 });
+const generator = values.generator;
+if (generator !== 'autocannon' && generator !== 'wrk')
+  throw new Error(`--generator ${generator}: autocannon or wrk`);
+if (generator === 'wrk') requireWrk();
 const rounds = Number(values.rounds);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
@@ -301,17 +315,14 @@ for (const target of targets) {
   if (verdict !== 'ok') throw new Error(`${target.name} answered ${text.slice(0, 400)}`);
 }
 
-interface Sample {
+interface Sample extends Quantiles {
   rps: number;
-  p50: number;
-  p90: number;
-  p97_5: number;
-  p99: number;
-  max: number;
   /** ms per second the server's threads were runnable but waiting for a CPU (bench/scheduling.ts). */
   cpuWait: number;
   /** Server CPU (user + system) per completed request: far less sensitive to a busy machine than req/s. */
   cpu: number;
+  /** The load generator's own CPU (user + system) per completed request, µs. */
+  generatorCpu: number;
   errors: number;
   rss: number;
   rssAfterGc: number;
@@ -322,8 +333,10 @@ const memoryAfterRound: { rss: number; rssAfterGc: number; heapAfterGc: number }
 
 const REFUSED = /"isError":true|"error":\{"code"/;
 
-async function load(target: Target, seconds: number): Promise<autocannon.Result> {
-  return autocannon({
+async function load(target: Target, seconds: number): Promise<LoadResult> {
+  if (generator === 'wrk') return loadWithWrk(target, seconds, connections);
+  const cpuBefore = process.cpuUsage();
+  const result = await autocannon({
     url: target.url,
     method: 'POST',
     headers: target.headers,
@@ -334,33 +347,60 @@ async function load(target: Target, seconds: number): Promise<autocannon.Result>
     // is not the work being measured: it is counted as an error, never as a request served.
     verifyBody: (body) => typeof body === 'string' && !REFUSED.test(body),
   });
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    rps: result.requests.average,
+    requests: result.requests.total,
+    ...result.latency,
+    errors: result.errors + result.non2xx + result.timeouts + result.mismatches,
+    // This whole process: autocannon and the bench's own bookkeeping (little during a load).
+    generatorCpu: (cpu.user + cpu.system) / Math.max(result.requests.total, 1),
+  };
 }
+
+/** The server's own count of answered tool calls, for the targets whose server has metrics on. */
+const counted = (target: Target) =>
+  target.child === metricsServer ? servedToolCalls(metricsReady.url) : Promise.resolve(undefined);
 
 // Warm-up: JIT, SQLite page cache, pool instances.
 for (const target of targets) await load(target, 2);
 
+/** The 1-minute load average at the start of each round and at the end. */
+const loadAverages: number[] = [];
+/** ms with autocannon (integers), to the µs with wrk. */
+const ms = (value: number) => (generator === 'wrk' ? value.toFixed(2) : String(value));
 for (let round = 1; round <= rounds; round += 1) {
+  loadAverages.push(os.loadavg()[0]!);
   for (const target of targets) {
     const pid = target.child.pid!;
+    const servedBefore = await counted(target);
     const cpuBefore = cpuMicros(pid);
     const scheduled = schedulingOf(pid);
     const result = await load(target, duration);
     const sample = {
-      rps: result.requests.average,
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p97_5: result.latency.p97_5,
-      p99: result.latency.p99,
-      max: result.latency.max,
+      rps: result.rps,
+      p50: result.p50,
+      p75: result.p75,
+      p90: result.p90,
+      p97_5: result.p97_5,
+      p99: result.p99,
+      max: result.max,
       cpuWait: schedulingSince(scheduled, pid).waitNs / 1e6 / duration,
-      cpu: (cpuMicros(pid) - cpuBefore) / Math.max(result.requests.total, 1),
-      errors: result.errors + result.non2xx + result.timeouts + result.mismatches,
+      cpu: (cpuMicros(pid) - cpuBefore) / Math.max(result.requests, 1),
+      generatorCpu: result.generatorCpu,
+      errors: result.errors,
       rss: rssMb(pid),
       rssAfterGc: await ask(target.child, true).then(() => rssMb(pid)),
     };
+    const servedAfter = await counted(target);
     samples.get(target.name)!.push(sample);
+    // The server may have answered up to one request per connection that the generator stopped waiting for.
+    const served =
+      servedBefore === undefined || servedAfter === undefined
+        ? ''
+        : `  server counted ${servedAfter - servedBefore} answers, ${generator} ${result.requests}${servedAfter - servedBefore - result.requests < 0 || servedAfter - servedBefore - result.requests > connections ? ' MISMATCH' : ''}`;
     console.log(
-      `round ${round} ${target.name.padEnd(34)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms (p90 ${sample.p90}, p97.5 ${sample.p97_5}, max ${sample.max}; server waited for a CPU ${sample.cpuWait.toFixed(0)} ms/s)  CPU ${sample.cpu.toFixed(0)} µs/req  RSS ${sample.rss.toFixed(0)} / ${sample.rssAfterGc.toFixed(0)} MB after GC${sample.errors > 0 ? `  ERRORS ${sample.errors}` : ''}`,
+      `round ${round} ${target.name.padEnd(34)} ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(sample.p50)} ms  p99 ${ms(sample.p99)} ms (p75 ${ms(sample.p75)}, p90 ${ms(sample.p90)}, p97.5 ${ms(sample.p97_5)}, max ${ms(sample.max)}; server waited for a CPU ${sample.cpuWait.toFixed(0)} ms/s)  CPU ${sample.cpu.toFixed(0)} µs/req, ${generator} ${sample.generatorCpu.toFixed(1)} µs/req  RSS ${sample.rss.toFixed(0)} / ${sample.rssAfterGc.toFixed(0)} MB after GC${sample.errors > 0 ? `  ERRORS ${sample.errors}` : ''}${served}`,
     );
   }
   const rss = rssMb(server.pid!);
@@ -383,12 +423,12 @@ const medianOf = (name: string, field: 'rps' | 'cpu') =>
 const echoRps = medianOf(ECHO, 'rps');
 const echoCpu = medianOf(ECHO, 'cpu');
 console.log(
-  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), servers and load generator on one machine${values.pin ? ' (generator pinned to CPU 0, every server to CPU 1)' : ' (not pinned)'}, server flags ${NODE_FLAGS.join(' ') || '(none)'}; load average ${os.loadavg()[0]?.toFixed(1)}`,
+  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), servers and load generator (${generator === 'wrk' ? 'wrk 4.1, -t1, its own process' : 'autocannon, in the bench process'}) on one machine${values.pin ? ' (generator pinned to CPU 0, every server to CPU 1)' : ' (not pinned)'}, server flags ${NODE_FLAGS.join(' ') || '(none)'}; load average ${[...loadAverages, os.loadavg()[0]!].map((average) => average.toFixed(1)).join(' → ')} (each round's start, the end)`,
 );
 console.log(
-  '| target | req/s | × echo | × same work | p50 ms | p99 ms | server CPU µs/req | × same work (CPU) | RSS MB after load | RSS MB after GC | p90 / p97.5 / max ms | server waited for a CPU ms/s |',
+  '| target | req/s | × echo | × same work | p50 ms | p99 ms | server CPU µs/req | × same work (CPU) | RSS MB after load | RSS MB after GC | p75 / p90 / p97.5 / max ms | server waited for a CPU ms/s | generator CPU µs/req |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const target of targets) {
   const list = samples.get(target.name)!;
   const rps = median(list.map((s) => s.rps));
@@ -396,7 +436,7 @@ for (const target of targets) {
   const sameWorkRps = medianOf(sameWorkOf(target.name), 'rps');
   const sameWorkCpu = medianOf(sameWorkOf(target.name), 'cpu');
   console.log(
-    `| ${target.name} | ${rps.toFixed(0)} | ${(rps / echoRps).toFixed(3)} | ${(rps / sameWorkRps).toFixed(3)} | ${median(list.map((s) => s.p50))} | ${median(list.map((s) => s.p99))} | ${cpu.toFixed(0)} | ${(sameWorkCpu / cpu).toFixed(3)} | ${median(list.map((s) => s.rss)).toFixed(0)} | ${median(list.map((s) => s.rssAfterGc)).toFixed(0)} | ${median(list.map((s) => s.p90))} / ${median(list.map((s) => s.p97_5))} / ${median(list.map((s) => s.max))} | ${median(list.map((s) => s.cpuWait)).toFixed(0)} |`,
+    `| ${target.name} | ${rps.toFixed(0)} | ${(rps / echoRps).toFixed(3)} | ${(rps / sameWorkRps).toFixed(3)} | ${ms(median(list.map((s) => s.p50)))} | ${ms(median(list.map((s) => s.p99)))} | ${cpu.toFixed(0)} | ${(sameWorkCpu / cpu).toFixed(3)} | ${median(list.map((s) => s.rss)).toFixed(0)} | ${median(list.map((s) => s.rssAfterGc)).toFixed(0)} | ${(['p75', 'p90', 'p97_5', 'max'] as const).map((field) => ms(median(list.map((s) => s[field])))).join(' / ')} | ${median(list.map((s) => s.cpuWait)).toFixed(0)} | ${median(list.map((s) => s.generatorCpu)).toFixed(1)} |`,
   );
 }
 console.log(`(echo: ${echoCpu.toFixed(0)} µs of server CPU per request)`);

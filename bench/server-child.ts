@@ -15,6 +15,7 @@ import { startRuntime } from '../src/runtime.js';
 import { serveRuntime } from '../src/serve.js';
 import { mintBenchToken } from './bench-token.js';
 import { BENCH_TENANT, generateBenchTenant } from './generate.js';
+import { BENCH_METRICS_TOKEN } from './served-count.js';
 
 const database = process.env.BENCH_DB ?? '';
 const oauth = process.env.BENCH_AUTH === 'oauth';
@@ -50,7 +51,7 @@ const config = loadConfig({
   WORKONWARD_LOG_LEVEL: 'warn',
   // (m) targets: Prometheus metrics on (a token turns them on), to measure what they cost.
   ...(process.env.BENCH_METRICS === '1' && {
-    WORKONWARD_METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef',
+    WORKONWARD_METRICS_TOKEN: BENCH_METRICS_TOKEN,
   }),
 });
 const logger = createLogger('warn');
