@@ -15,13 +15,27 @@ export const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
  */
 export const BACKSTOP_AUTOCHECKPOINT_PAGES = 4000;
 
-/** How often the thread checkpoints; a pass with nothing new to copy costs a few µs, there. */
+/** How often the thread checkpoints while commits come. */
 export const CHECKPOINT_EVERY_MS = 50;
+
+/**
+ * The longest wait between passes when nothing is committed: each pass that finds the WAL as the
+ * last one left it doubles the wait up to this (50 → 100 → 200 → 400 ms), and the first one that
+ * finds a new frame goes back to CHECKPOINT_EVERY_MS. A pass with nothing to copy still costs
+ * ~0.25 ms of CPU on a small VM (a wake-up, the timer, the pragma: 4–7 ms of CPU a second at 20
+ * passes; bench/README.md, issue 8 seventh pass), so a server that only reads, or is idle, wakes
+ * 2.5 times a second instead of 20. The first commits after a quiet spell wait at most this long
+ * for a pass (the WAL holds them meanwhile, as always); a burst that fills the backstop's pages
+ * before then is checkpointed once by the store's connection, as it was before the thread.
+ */
+export const CHECKPOINT_IDLE_MS = 400;
 
 export interface WalCheckpointOptions {
   /** Told once if the thread fails; the store's connection checkpoints on its own from then on. */
   readonly onFailure: (error: unknown) => void;
   readonly everyMs?: number;
+  /** The longest wait while nothing is committed (never below everyMs). */
+  readonly idleMs?: number;
 }
 
 /** The checkpoint thread of one SQLite file. */
@@ -34,7 +48,8 @@ export interface WalCheckpointer {
 
 /**
  * The thread's whole program (CommonJS, evaluated as is: no TypeScript loader runs in it): its
- * own connection to the file, a PASSIVE checkpoint every `everyMs`, closed on a message. PASSIVE
+ * own connection to the file, a PASSIVE checkpoint every `everyMs` while the WAL changes (backing
+ * off to `idleMs` while it does not), closed on a message. PASSIVE
  * never waits for, nor blocks, the store's connection: it copies the frames committed before it
  * began into the database file while the store's connection keeps committing to the WAL. SQLite
  * fsyncs the database file only after a pass that reached the WAL's end; the thread fsyncs it after
@@ -47,14 +62,23 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 const file = openSync(workerData.file, 'r');
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 let copied = 0;
-const timer = setInterval(() => {
-  const [{ checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
+let frames = 0;
+let wait = workerData.everyMs;
+let timer;
+function pass() {
+  const { log, checkpointed } = checkpoint.get();
   if (checkpointed !== copied) fdatasyncSync(file);
+  const unchanged = log === frames && checkpointed === copied;
+  wait = unchanged ? Math.min(wait * 2, workerData.idleMs) : workerData.everyMs;
+  frames = log;
   copied = checkpointed;
-}, workerData.everyMs);
+  timer = setTimeout(pass, wait);
+}
+timer = setTimeout(pass, wait);
 parentPort.once('message', () => {
-  clearInterval(timer);
+  clearTimeout(timer);
   closeSync(file);
   db.close();
   parentPort.close();
@@ -89,7 +113,12 @@ export function checkpointInThread(
     eval: true,
     // No --import tsx or V8 flags of the server: this thread runs plain CommonJS.
     execArgv: [],
-    workerData: { driver, file, everyMs: options.everyMs ?? CHECKPOINT_EVERY_MS },
+    workerData: {
+      driver,
+      file,
+      everyMs: options.everyMs ?? CHECKPOINT_EVERY_MS,
+      idleMs: Math.max(options.idleMs ?? CHECKPOINT_IDLE_MS, options.everyMs ?? CHECKPOINT_EVERY_MS),
+    },
     // A few MB are all it allocates (one connection, one pragma statement).
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
   });

@@ -65,6 +65,32 @@ it('copies committed pages into the database file from its own thread, the conne
   }
 });
 
+it('still copies the commits that come after a quiet spell, once its passes have backed off', async () => {
+  const { file, connection } = walFile('quiet.sqlite');
+  const failures: unknown[] = [];
+  const checkpointer = checkpointInThread(connection, file, {
+    onFailure: (error) => failures.push(error),
+    everyMs: 10,
+    idleMs: 200,
+  });
+  try {
+    await until(() => autocheckpoint(connection) === BACKSTOP_AUTOCHECKPOINT_PAGES, 'the thread');
+    // Passes that find nothing new: the wait doubles to its longest (10 → 200 ms).
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const before = statSync(file).size;
+    const insert = connection.prepare('insert into pages (body) values (?)');
+    for (let i = 0; i < 20; i += 1)
+      connection.transaction(() => {
+        for (let j = 0; j < 10; j += 1) insert.run(Buffer.alloc(4000, i));
+      })();
+    await until(() => statSync(file).size > before + 600_000, 'the pages in the database file');
+    expect(failures).toEqual([]);
+  } finally {
+    await checkpointer.stop();
+    connection.close();
+  }
+});
+
 it('falls back to SQLite’s own checkpoints when the thread dies, and says so once', async () => {
   const { file, connection } = walFile('dies.sqlite');
   const failures: unknown[] = [];
