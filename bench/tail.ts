@@ -17,7 +17,6 @@
 // First: the generator's own GC flag (it may run this script again).
 import './generator-flags.js';
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +26,7 @@ import { imageNodeFlags } from './node-flags.js';
 import { legacy, modern, PROJECTS } from './requests.js';
 import { pinToCpu, schedulingOf, schedulingSince } from './scheduling.js';
 import type { TailRecords } from './tail-probe.js';
+import { todaysBenchDatabase } from './todays-data.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,13 +45,7 @@ const { values } = parseArgs({
 });
 const here = import.meta.dirname;
 const sourceRoot = path.resolve(here, '../../..');
-const database = path.join(
-  sourceRoot,
-  'bench',
-  'results',
-  `bench-${new Date().toISOString().slice(0, 10)}.sqlite`,
-);
-if (!existsSync(database)) throw new Error(`no ${database}: run npm run bench:tools once today first`);
+const database = todaysBenchDatabase(sourceRoot);
 const now = () => performance.timeOrigin + performance.now();
 
 const KINDS = {

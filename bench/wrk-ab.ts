@@ -17,12 +17,13 @@
  * Prints medians and every round's p99.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { imageNodeFlags } from './node-flags.js';
 import { legacy, modern, PROJECTS } from './requests.js';
+import { todaysBenchDatabase } from './todays-data.js';
 import { pinToCpu } from './scheduling.js';
 import { loadWithWrk, requireWrk } from './wrk.js';
 
@@ -40,13 +41,7 @@ const { values, positionals } = parseArgs({
 requireWrk();
 const here = import.meta.dirname;
 const sourceRoot = path.resolve(here, '../../..');
-const database = path.join(
-  sourceRoot,
-  'bench',
-  'results',
-  `bench-${new Date().toISOString().slice(0, 10)}.sqlite`,
-);
-if (!existsSync(database)) throw new Error(`no ${database}: run npm run bench:tools once today first`);
+const database = todaysBenchDatabase(sourceRoot);
 if (values.pin) pinToCpu(process.pid, 0);
 const request = values.era === 'modern' ? modern(PROJECTS) : legacy(PROJECTS);
 const seconds = Number(values.duration);

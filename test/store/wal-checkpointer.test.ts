@@ -37,6 +37,15 @@ async function until(done: () => boolean, what: string, ms = 10_000): Promise<vo
 const autocheckpoint = (connection: SqliteDatabase.Database) =>
   connection.pragma('wal_autocheckpoint', { simple: true });
 
+/** `commits` transactions of 10 rows of 4,000 bytes each (~40 KB a commit). */
+function commitPages(connection: SqliteDatabase.Database, commits: number): void {
+  const insert = connection.prepare('insert into pages (body) values (?)');
+  for (let i = 0; i < commits; i += 1)
+    connection.transaction(() => {
+      for (let j = 0; j < 10; j += 1) insert.run(Buffer.alloc(4000, i));
+    })();
+}
+
 it('copies committed pages into the database file from its own thread, the connection checkpointing only as a backstop', async () => {
   const { file, connection } = walFile('copies.sqlite');
   const failures: unknown[] = [];
@@ -48,11 +57,7 @@ it('copies committed pages into the database file from its own thread, the conne
     await until(() => autocheckpoint(connection) === BACKSTOP_AUTOCHECKPOINT_PAGES, 'the thread');
     const before = statSync(file).size;
     // ~2 MB in 50 commits: far below the backstop, so the connection itself never checkpoints.
-    const insert = connection.prepare('insert into pages (body) values (?)');
-    for (let i = 0; i < 50; i += 1)
-      connection.transaction(() => {
-        for (let j = 0; j < 10; j += 1) insert.run(Buffer.alloc(4000, i));
-      })();
+    commitPages(connection, 50);
     await until(() => statSync(file).size > before + 1_500_000, 'the pages in the database file');
     // Another connection (a backup, another process) reads every row, checkpointed or not.
     const reader = new SqliteDatabase(file, { readonly: true });
@@ -78,11 +83,7 @@ it('still copies the commits that come after a quiet spell, once its passes have
     // Passes that find nothing new: the wait doubles to its longest (10 → 200 ms).
     await new Promise((resolve) => setTimeout(resolve, 800));
     const before = statSync(file).size;
-    const insert = connection.prepare('insert into pages (body) values (?)');
-    for (let i = 0; i < 20; i += 1)
-      connection.transaction(() => {
-        for (let j = 0; j < 10; j += 1) insert.run(Buffer.alloc(4000, i));
-      })();
+    commitPages(connection, 20);
     await until(() => statSync(file).size > before + 600_000, 'the pages in the database file');
     expect(failures).toEqual([]);
   } finally {
