@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type CompiledShapes, slot } from './compiled-shapes.js';
 import { shapeOf } from './query-shape.js';
+import { rowLimit } from './row-limit.js';
 import { type BidFilter, bidPage, bidRows } from './bid-rows.js';
 import type { BidStatus, Database } from './schema.js';
 
@@ -13,7 +14,8 @@ export function bidQueries(db: Kysely<Database>, tenantId: string, shapes: Compi
       const { status, statusSinceAtOrBefore: since, projectId, companyId, after, limit } = filter;
       return shapes.execute(
         db,
-        shapeOf('bids', { status, since, projectId, companyId, after }),
+        // The limit is part of the SQL text (row-limit.ts), so of the shape.
+        `${shapeOf('bids', { status, since, projectId, companyId, after })}|${limit}`,
         () =>
           bidPage(db, slot('tenant'), {
             status: status === undefined ? undefined : slot<BidStatus>('status'),
@@ -24,7 +26,7 @@ export function bidQueries(db: Kysely<Database>, tenantId: string, shapes: Compi
               after === undefined
                 ? undefined
                 : { statusSince: slot('afterSince'), number: slot<number>('afterNumber') },
-            limit: slot<number>('limit'),
+            limit,
           }),
         {
           tenant: tenantId,
@@ -34,7 +36,6 @@ export function bidQueries(db: Kysely<Database>, tenantId: string, shapes: Compi
           companyId,
           afterSince: after?.statusSince,
           afterNumber: after?.number,
-          limit,
         },
       );
     },
@@ -69,7 +70,11 @@ export function bidQueries(db: Kysely<Database>, tenantId: string, shapes: Compi
     },
 
     bidsOfProject(projectId: string) {
-      return bidsWithParties().where('b.project_id', '=', projectId).orderBy('b.number').limit(50).execute();
+      return bidsWithParties()
+        .where('b.project_id', '=', projectId)
+        .orderBy('b.number')
+        .limit(rowLimit(50))
+        .execute();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { rowLimit } from './row-limit.js';
 import type { BidStatus, Database } from './schema.js';
 
 export interface BidFilter {
@@ -62,5 +63,5 @@ export function bidPage(db: Kysely<Database>, tenant: string, filter: BidFilter)
       ]),
     );
   }
-  return query.orderBy('b.status_since').orderBy('b.number').limit(filter.limit);
+  return query.orderBy('b.status_since').orderBy('b.number').limit(rowLimit(filter.limit));
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { containsText } from './like-pattern.js';
+import { rowLimit } from './row-limit.js';
 import type { Database } from './schema.js';
 
 export interface ContactFilter {
@@ -52,7 +53,7 @@ export function partyQueries(db: Kysely<Database>, tenantId: string) {
           ]),
         );
       }
-      return query.orderBy('name').orderBy('id').limit(filter.limit).execute();
+      return query.orderBy('name').orderBy('id').limit(rowLimit(filter.limit)).execute();
     },
 
     getCompany(id: string) {
@@ -88,7 +89,7 @@ export function partyQueries(db: Kysely<Database>, tenantId: string) {
           ]),
         );
       }
-      return query.orderBy('k.last_name').orderBy('k.id').limit(filter.limit).execute();
+      return query.orderBy('k.last_name').orderBy('k.id').limit(rowLimit(filter.limit)).execute();
     },
 
     getContact(id: string) {
@@ -99,7 +100,7 @@ export function partyQueries(db: Kysely<Database>, tenantId: string) {
       return contactsWithCompany()
         .where('k.company_id', '=', companyId)
         .orderBy('k.last_name')
-        .limit(50)
+        .limit(rowLimit(50))
         .execute();
     },
   };
