@@ -1,13 +1,8 @@
 import type { BidSummary, ContactView, ProjectSummary } from '../domain/crm/views.js';
+import { wholeDollars } from './usd.js';
 
 /** Plain-text renderings for the readable block each tool returns beside its structured content. */
-const usdFormat = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  maximumFractionDigits: 0,
-});
-
-export const usd = (value: number | null) => (value === null ? 'value n/a' : usdFormat.format(value));
+export const usd = (value: number | null) => (value === null ? 'value n/a' : wholeDollars(value));
 
 /**
  * List lines separate their fields with ASCII ` | `, not an em dash: one character outside
