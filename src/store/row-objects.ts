@@ -20,13 +20,7 @@ export function objectRows(sql: string, statement: Statement): SqliteStatement {
   const names = statement.columns().map((column) => column.name);
   if (names.includes('__proto__')) return statement;
   statement.raw(true);
-  const toObject = (values: unknown[]) => {
-    const row: Record<string, unknown> = {};
-    names.forEach((name, index) => {
-      row[name] = values[index];
-    });
-    return row;
-  };
+  const toObject = rowBuilder(names);
   return {
     reader: true,
     all: (parameters) => (statement.all(parameters) as unknown[][]).map(toObject),
@@ -36,4 +30,19 @@ export function objectRows(sql: string, statement: Statement): SqliteStatement {
     },
     run: (parameters) => statement.run(parameters),
   };
+}
+
+/**
+ * The row as an object literal of these names, compiled once per statement: `{ "id": values[0],
+ * "name": values[1], … }`. Set one name at a time (`row[name] = value`), every store went
+ * through V8's megamorphic keyed-store path (a page of 20 projects: 180 stores, ~50 K
+ * instructions per request; bench/README.md, issue 8 seventh pass); a literal of fixed names is
+ * allocated from one shape. Each name is written as a JSON string literal, so a column name is
+ * only ever a property name, whatever it holds; keys, their order and a later duplicate winning
+ * are the assignments' (test/store/row-objects.test.ts). A `__proto__` column never gets here.
+ */
+function rowBuilder(names: readonly string[]): (values: unknown[]) => Record<string, unknown> {
+  const fields = names.map((name, index) => `${JSON.stringify(name)}: values[${index}]`).join(', ');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- built from JSON string literals and indices only
+  return new Function('values', `return { ${fields} };`) as (values: unknown[]) => Record<string, unknown>;
 }

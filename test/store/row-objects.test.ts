@@ -54,3 +54,13 @@ it('leaves writes and a `__proto__` column to better-sqlite3', () => {
   const proto = connection.prepare('select id as __proto__ from t');
   expect(objectRows('select id as __proto__ from t', proto)).toBe(proto);
 });
+
+it('keeps any column name a property name: quotes, backslashes, line breaks, digits, code', () => {
+  const sql = `select 1 as "a""b", 2 as "c\\d", 3 as "0", 4 as "line
+break", 5 as "constructor", 6 as "x }; throw new Error('ran'); ({", 7 as "", 8 as "é ✓ \u2028"`;
+  const { own, built, iterated } = both(sql);
+  expect(built).toEqual(own);
+  expect(iterated).toEqual(own);
+  expect(Object.keys(built[0] as object)).toEqual(Object.keys(own[0] as object));
+  expect(Object.keys(own[0] as object)).toHaveLength(8);
+});
