@@ -11,7 +11,7 @@
  *
  * `--names 40` also prints the 40 largest self costs per request, JavaScript functions named.
  * Targets: echo, same (projects by hand), tools25, tools26, apps26 (tools/list declaring MCP
- * Apps), projects25, projects26. `--root` serves another checkout's compiled children (a base
+ * Apps), projects25, projects26, same-bids (bids by hand), bids25, bids26. `--root` serves another checkout's compiled children (a base
  * worktree) on the same data.
  */
 import { execFileSync, fork } from 'node:child_process';
@@ -21,7 +21,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { selfCosts } from './callgrind-names.js';
 import { imageNodeFlags } from './node-flags.js';
-import { APPS_META, LIST, legacy, modern, PROJECTS } from './requests.js';
+import { APPS_META, BIDS, LIST, legacy, modern, PROJECTS } from './requests.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,6 +49,9 @@ const TARGETS = {
   apps26: ['server-child.js', modern(LIST, undefined, APPS_META), '/mcp'],
   projects25: ['server-child.js', legacy(PROJECTS), '/mcp'],
   projects26: ['server-child.js', modern(PROJECTS), '/mcp'],
+  'same-bids': ['same-work-server.js', legacy(BIDS), '/'],
+  bids25: ['server-child.js', legacy(BIDS), '/mcp'],
+  bids26: ['server-child.js', modern(BIDS), '/mcp'],
 } as const;
 const target = TARGETS[values.target as keyof typeof TARGETS] as
   (typeof TARGETS)[keyof typeof TARGETS] | undefined;
