@@ -1,9 +1,10 @@
 import {
+  type DialectAdapter,
   DummyDriver,
   Kysely,
   PostgresAdapter,
-  PostgresIntrospector,
   PostgresQueryCompiler,
+  type QueryCompiler,
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
@@ -15,23 +16,20 @@ interface Tables {
   projects: { id: string; tenant_id: string };
 }
 
-const dialects = {
-  sqlite: new Kysely<Tables>({
+/** A Kysely that only compiles, with the dialect's own adapter and query compiler. */
+const compiling = (adapter: DialectAdapter, compiler: () => QueryCompiler) =>
+  new Kysely<Tables>({
     dialect: {
-      createAdapter: () => new SqliteAdapter(),
+      createAdapter: () => adapter,
       createDriver: () => new DummyDriver(),
       createIntrospector: (db) => new SqliteIntrospector(db),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
+      createQueryCompiler: compiler,
     },
-  }),
-  postgres: new Kysely<Tables>({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new PostgresIntrospector(db),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-  }),
+  });
+
+const dialects = {
+  sqlite: compiling(new SqliteAdapter(), () => new SqliteQueryCompiler()),
+  postgres: compiling(new PostgresAdapter(), () => new PostgresQueryCompiler()),
 };
 
 describe.each(Object.entries(dialects))('rowLimit on %s', (_, db) => {
