@@ -81,7 +81,7 @@ export async function startRuntime(
   const clock = options.clock ?? systemClock;
   // A bad allowlist or sender refuses start-up before anything is opened.
   const policy = mailPolicy(config.mail);
-  const tracing = startTracing(config.telemetry, VERSION);
+  const tracing = await startTracing(config.telemetry, VERSION);
   const store = openStore(config.store.url, {
     runtimeRole: config.store.runtimeRole,
     walCheckpoints: { onFailure: checkpointFailureLog(logger) },
