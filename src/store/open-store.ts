@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -12,7 +13,7 @@ import {
   SqliteDialect,
   sql,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrations } from './migrations/index.js';
 import { preparingMarkedStatements } from './prepared-statements.js';
 import { refusingNulParameters } from './nul-parameters.js';
@@ -167,12 +168,19 @@ function scopedRoles(scope: SqliteWorkScope): Roles {
   };
 }
 
-/** int8 columns (money in cents) arrive as numbers; values stay far below 2^53. */
-const int8AsNumber = new pg.TypeOverrides();
-int8AsNumber.setTypeParser(pg.types.builtins.INT8, Number);
+/**
+ * PostgreSQL's driver, loaded by the first PostgreSQL store: a SQLite server never keeps its
+ * modules in its heap (bench/README.md, issue 8 seventh pass: memory). pg is CommonJS, so this
+ * is the same module instance an `import` of it elsewhere gets.
+ */
+const loadPg = () => createRequire(import.meta.url)('pg') as typeof pg;
 
 function openPostgres(url: string, log: KyselyLog, runtimeRole: string): Store {
-  const pool = new pg.Pool({
+  const driver = loadPg();
+  /** int8 columns (money in cents) arrive as numbers; values stay far below 2^53. */
+  const int8AsNumber = new driver.TypeOverrides();
+  int8AsNumber.setTypeParser(driver.types.builtins.INT8, Number);
+  const pool = new driver.Pool({
     connectionString: url,
     max: 10,
     connectionTimeoutMillis: 5000,
