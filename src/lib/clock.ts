@@ -1,3 +1,5 @@
+import { instantMs } from './iso-instant.js';
+
 /** Time source; tests pass a fixed clock so "days in status" and expiries are deterministic. */
 export interface Clock {
   now(): Date;
@@ -22,8 +24,9 @@ export function epochSeconds(clock: Clock): number {
 
 const DAY_MS = 86_400_000;
 
+/** Whole days from the instant `from` (ISO 8601 text, read by iso-instant.ts) to `to`, rounded down. */
 export function daysBetween(from: string, to: Date): number {
-  return Math.floor((to.getTime() - Date.parse(from)) / DAY_MS);
+  return Math.floor((to.getTime() - instantMs(from)) / DAY_MS);
 }
 
 export function daysBefore(date: Date, days: number): Date {
