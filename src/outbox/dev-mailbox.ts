@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
+import { rowLimit } from '../store/row-limit.js';
 import type { Database } from '../store/schema.js';
 import { composeRaw } from './compose.js';
 import type { MailSender, OutgoingMail, SentMail } from './mail-sender.js';
@@ -41,6 +42,6 @@ export function listDevMailbox(db: Kysely<Database>, limit = 50) {
     .selectFrom('dev_mailbox')
     .select(['id', 'envelope_from', 'envelope_to', 'subject', 'raw', 'created_at'])
     .orderBy('created_at', 'desc')
-    .limit(limit)
+    .limit(rowLimit(limit))
     .execute();
 }

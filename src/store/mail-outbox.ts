@@ -1,8 +1,9 @@
-import { type Kysely, type Transaction, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
 import { MAIL_OUTBOX_COLUMNS, type MailOutboxRow, type OutboxStatus } from './mail-schema.js';
 import { CompiledShapes, compiledPieces, slot } from './compiled-shapes.js';
 import type { DialectTraits } from './open-store.js';
 import { prepared } from './prepared-statements.js';
+import { rowLimit } from './row-limit.js';
 import type { Database } from './schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -28,7 +29,7 @@ export function findOutboxByKey(db: Executor, tenantId: string, key: string) {
     .where('idempotency_key', '=', key)
     .orderBy('created_at', 'desc')
     .orderBy('id')
-    .limit(200)
+    .limit(rowLimit(200))
     .execute();
 }
 
@@ -44,7 +45,7 @@ export function listOutbox(
   return query
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(options.limit ?? 100)
+    .limit(rowLimit(options.limit ?? 100))
     .execute();
 }
 
@@ -65,13 +66,25 @@ export type Lease = {
  * lease, quadratic in the backlog. Candidates are picked and updated in one statement: SQLite
  * runs it alone; PostgreSQL picks them `FOR UPDATE SKIP LOCKED` (re-checking a row changed
  * meanwhile), so concurrent workers never lease the same row. A prepared statement on PostgreSQL
- * (prepared-statements.ts).
+ * (prepared-statements.ts). On SQLite the limit is written into the SQL, one statement per limit
+ * (at most the worker's window): bound, it made SQLite prepare the statement again on every
+ * lease, the idle worker's poll included (DialectTraits.boundLimitReprepares).
  */
 export function leaseOutbox(db: Executor, traits: DialectTraits, lease: Lease): Promise<MailOutboxRow[]> {
+  const literal = traits.boundLimitReprepares;
   return shapes.execute<Database, MailOutboxRow>(
     db,
-    traits.skipLocked ? 'lease skip-locked' : 'lease',
-    () => ({ compile: () => prepared(leaseQuery(db, traits.skipLocked).compile()) }),
+    `lease${traits.skipLocked ? ' skip-locked' : ''}${literal ? ` ${lease.limit}` : ''}`,
+    () => ({
+      compile: () =>
+        prepared(
+          leaseQuery(
+            db,
+            traits.skipLocked,
+            literal ? rowLimit(lease.limit) : slot<number>('limit'),
+          ).compile(),
+        ),
+    }),
     lease,
   );
 }
@@ -82,10 +95,12 @@ export function leaseOutbox(db: Executor, traits: DialectTraits, lease: Lease): 
  */
 const shapes = new CompiledShapes();
 
-/** leaseOutbox's statement, with slots for a Lease's values (outbox-record.ts embeds it). */
-export function leaseQuery(db: Executor, skipLocked: boolean) {
+/**
+ * leaseOutbox's statement, with slots for a Lease's values (outbox-record.ts embeds it); its
+ * limit is the slot or a literal (`rowLimit`).
+ */
+export function leaseQuery(db: Executor, skipLocked: boolean, limit: number | RawBuilder<number>) {
   const now = slot('now');
-  const limit = slot<number>('limit');
   const oldest = (status: OutboxStatus, dueColumn: 'next_attempt_at' | 'lease_until') => {
     let rows = db
       .selectFrom('mail_outbox')
@@ -210,7 +225,7 @@ export function expiredFinalLeases(db: Executor, now: string, maxAttempts: numbe
     .where('status', '=', 'sending')
     .where('lease_until', '<=', now)
     .where('attempts', '>=', maxAttempts)
-    .limit(100)
+    .limit(rowLimit(100))
     .execute();
 }
 

@@ -48,6 +48,14 @@ export interface DialectTraits {
    * SQLite has no data-modifying WITH, and no round trips: it runs in this process.
    */
   readonly dataModifyingWith: boolean;
+  /**
+   * A statement whose LIMIT is a bound parameter is parsed and planned again on every run
+   * (SQLite 3.53, see row-limit.ts), so a cached statement with a limit that varies per call is
+   * kept per limit, the limit written into its SQL. PostgreSQL plans a bound LIMIT like any
+   * value: there such a statement stays one prepared statement (prepared-statements.ts) rather
+   * than one per limit on every pooled connection.
+   */
+  readonly boundLimitReprepares: boolean;
 }
 
 export interface Store {
@@ -143,6 +151,7 @@ function openSqlite(
       rowLevelSecurity: false,
       commitBlocksEventLoop: true,
       dataModifyingWith: false,
+      boundLimitReprepares: true,
     },
     scope === undefined ? NO_ROLES : scopedRoles(scope),
     undefined,
@@ -214,6 +223,7 @@ function openPostgres(url: string, log: KyselyLog, runtimeRole: string): Store {
       rowLevelSecurity: true,
       commitBlocksEventLoop: false,
       dataModifyingWith: true,
+      boundLimitReprepares: false,
     },
     {
       asTenant: (tenantId, work) => roles.asTenant(tenantId, work),

@@ -147,7 +147,10 @@ function recordQuery(db: Executor, count: number, leasing: boolean, durable: boo
     durable ? sql`` : sql`, ${lazyCommit} as lazy_commit`
   }`;
   if (!leasing) return sql<RecordedAndLeased>`${recorded} select ${recordedIds}`;
-  const lease = leaseQuery(db, true).where(sql<SqlBool>`id not in (select id from outcome)`);
+  // PostgreSQL only: the limit stays bound (DialectTraits.boundLimitReprepares).
+  const lease = leaseQuery(db, true, slot<number>('limit')).where(
+    sql<SqlBool>`id not in (select id from outcome)`,
+  );
   return sql<RecordedAndLeased>`${recorded}, leased as (${lease})
     select ${recordedIds}, leased.* from (select 1) as one left join leased on true`;
 }

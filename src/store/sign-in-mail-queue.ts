@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { newId } from '../lib/ids.js';
 import type { DialectTraits } from './open-store.js';
+import { rowLimit } from './row-limit.js';
 import type { SignInMailRow } from './oauth-schema.js';
 import type { Database } from './schema.js';
 
@@ -41,7 +42,7 @@ export function signInMailQueue(db: Kysely<Database>, traits: Pick<DialectTraits
           ]),
         )
         .orderBy('next_attempt_at')
-        .limit(limit);
+        .limit(rowLimit(limit));
       if (traits.skipLocked) due = due.forUpdate().skipLocked();
       return db
         .updateTable('sign_in_mail')

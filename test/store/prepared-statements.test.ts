@@ -11,7 +11,7 @@ import { availableDialects, createTestStore } from '../support/stores.js';
 const postgres = (await availableDialects()).includes('postgres');
 
 describe.runIf(postgres)('prepared statements on PostgreSQL', () => {
-  it('lease once prepared per connection, and still leases after a column was added', async () => {
+  it('lease once prepared per connection whatever its limit, and still leases after a column was added', async () => {
     const store = await createTestStore('postgres');
     try {
       const now = new Date();
@@ -24,7 +24,8 @@ describe.runIf(postgres)('prepared statements on PostgreSQL', () => {
       };
       await store.db.connection().execute(async (db) => {
         await leaseOutbox(db, store.traits, lease);
-        await leaseOutbox(db, store.traits, lease);
+        // Another limit, the same statement: the limit stays a bound value here.
+        await leaseOutbox(db, store.traits, { ...lease, limit: 3 });
         const prepared = await sql<{ statement: string; runs: number }>`
           select statement, (generic_plans + custom_plans)::int as runs from pg_prepared_statements`.execute(
           db,

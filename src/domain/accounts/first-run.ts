@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { accountsRepository } from '../../store/accounts-repository.js';
+import { rowLimit } from '../../store/row-limit.js';
 import type { Database } from '../../store/schema.js';
 import { DomainError } from '../errors.js';
 
@@ -98,7 +99,7 @@ export function foreignTenants(db: Kysely<Database>, account: { id: string }): P
     .select(['id', 'slug', 'name'])
     .where('id', '!=', account.id)
     .orderBy('slug')
-    .limit(5)
+    .limit(rowLimit(5))
     .execute();
 }
 
