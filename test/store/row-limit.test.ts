@@ -11,6 +11,8 @@ import {
 } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { foreignTenants } from '../../src/domain/accounts/first-run.js';
+import { exportAudit } from '../../src/domain/audit/audit-export.js';
+import { listAudit } from '../../src/domain/audit/audit-log.js';
 import { listDevMailbox } from '../../src/outbox/dev-mailbox.js';
 import { expiredFinalLeases, findOutboxByKey, leaseOutbox, listOutbox } from '../../src/store/mail-outbox.js';
 import { rowLimit } from '../../src/store/row-limit.js';
@@ -62,7 +64,7 @@ it('refuses anything but a non-negative safe integer before it reaches SQL', () 
  * Only the outbox lease keeps a bound limit, and only on PostgreSQL, where it is one prepared
  * statement for every limit (DialectTraits.boundLimitReprepares, test/store/prepared-statements).
  */
-describe.each(await availableDialects())('the mail queues and lookups on %s', (dialect) => {
+describe.each(await availableDialects())('the mail queues, lookups and audit pages on %s', (dialect) => {
   it('write their limits into the SQL text', async () => {
     const texts: string[] = [];
     const store = await createTestStore(dialect, { onQuery: (event) => texts.push(event.query.sql) });
@@ -83,7 +85,9 @@ describe.each(await availableDialects())('the mail queues and lookups on %s', (d
       await findOutboxByKey(store.db, 't-1', 'key');
       await listDevMailbox(store.db, 20);
       await foreignTenants(store.db, { id: 't-1' });
-      expect(texts).toHaveLength(8);
+      await listAudit(store.db, 't-1', { limit: 30 });
+      for await (const entry of exportAudit(store.db, 't-1')) expect(entry).toBeUndefined();
+      expect(texts).toHaveLength(10);
       const bound = texts.filter((text) => /\blimit (\?|\$\d+)/i.test(text));
       if (store.traits.boundLimitReprepares) {
         expect(bound).toEqual([]);
@@ -92,7 +96,15 @@ describe.each(await availableDialects())('the mail queues and lookups on %s', (d
           expect.stringContaining(' limit 3'),
         ]);
       } else expect(bound).toEqual([texts[0], texts[1]]);
-      for (const limit of [' limit 100', ' limit 4', ' limit 20', ' limit 200', ' limit 5'])
+      for (const limit of [
+        ' limit 100',
+        ' limit 4',
+        ' limit 20',
+        ' limit 200',
+        ' limit 5',
+        ' limit 30',
+        ' limit 1000',
+      ])
         expect(
           texts.some((text) => text.includes(limit)),
           limit,

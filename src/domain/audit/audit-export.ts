@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { rowLimit } from '../../store/row-limit.js';
 import type { Database } from '../../store/schema.js';
 
 const PAGE = 1000;
@@ -18,7 +19,7 @@ export async function* exportAudit(
       const { at, id } = after;
       query = query.where((eb) => eb.or([eb('at', '>', at), eb.and([eb('at', '=', at), eb('id', '>', id)])]));
     }
-    const rows = await query.orderBy('at').orderBy('id').limit(PAGE).execute();
+    const rows = await query.orderBy('at').orderBy('id').limit(rowLimit(PAGE)).execute();
     for (const row of rows) yield { ...row, details: JSON.parse(row.details) as unknown };
     const last = rows[rows.length - 1];
     if (last === undefined || rows.length < PAGE) return;

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../lib/clock.js';
 import { newOrderedId } from '../../lib/ids.js';
 import { CompiledShapes, compiledPieces, slot } from '../../store/compiled-shapes.js';
+import { rowLimit } from '../../store/row-limit.js';
 import type { Database } from '../../store/schema.js';
 
 export interface AuditEntry {
@@ -93,7 +94,7 @@ export async function listAudit(
   const rows = await query
     .orderBy('at', 'desc')
     .orderBy('id', 'desc')
-    .limit(options.limit ?? 100)
+    .limit(rowLimit(options.limit ?? 100))
     .execute();
   return rows.map((row) => ({ ...row, details: JSON.parse(row.details) as Record<string, unknown> }));
 }
