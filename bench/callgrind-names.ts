@@ -84,6 +84,29 @@ export function selfCosts(dump: string): [string, number][] {
   return [...named].sort((a, b) => b[1] - a[1]);
 }
 
+/**
+ * How many times `name` was called in the dump (every caller's `calls=` count summed). For
+ * `sqlite3Reprepare`: how often SQLite parsed and planned a cached statement again (a bound
+ * LIMIT, src/store/row-limit.ts).
+ */
+export function callsTo(dump: string, name: string): number {
+  const names = new Map<string, string>();
+  let callee = '';
+  let calls = 0;
+  for (const line of readFileSync(dump, 'utf8').split('\n')) {
+    const definition = /^(c?)fn=\((\d+)\)(?: (.*))?$/.exec(line);
+    if (definition !== null) {
+      const [, called, id = '', defined] = definition;
+      if (defined !== undefined) names.set(id, defined);
+      if (called === 'c') callee = names.get(id) ?? '';
+      continue;
+    }
+    const count = /^calls=(\d+) /.exec(line);
+    if (count !== null && callee === name) calls += Number(count[1]);
+  }
+  return calls;
+}
+
 if (import.meta.filename === process.argv[1]) {
   const [dump = '', requests = '1', rows = '40'] = process.argv.slice(2);
   for (const [name, ir] of selfCosts(dump).slice(0, Number(rows)))

@@ -10,6 +10,8 @@
  *   node dist/bench-run/bench/instructions.js --target tools26 [--requests 2000] [--root <checkout>]
  *
  * `--names 40` also prints the 40 largest self costs per request, JavaScript functions named.
+ * It also prints how many times SQLite prepared a cached statement again (a bound LIMIT does
+ * that on every run, src/store/row-limit.ts).
  * Targets: echo, same (projects by hand), tools25, tools26, apps26 (tools/list declaring MCP
  * Apps), projects25, projects26, same-bids (bids by hand), bids25, bids26. `--root` serves another checkout's compiled children (a base
  * worktree) on the same data.
@@ -19,7 +21,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { selfCosts } from './callgrind-names.js';
+import { callsTo, selfCosts } from './callgrind-names.js';
 import { imageNodeFlags } from './node-flags.js';
 import { APPS_META, BIDS, LIST, legacy, modern, PROJECTS } from './requests.js';
 
@@ -146,6 +148,9 @@ const per = (ir: number) => Math.round(ir / requests).toLocaleString('en');
 console.log(
   `${values.target} (${root}): ${per(Number(summary))} Ir per request over ${requests} requests, ` +
     `of which GC ${per(gc)}, helper threads ${per(helpers)}, the rest ${per(Number(summary) - gc - helpers)} (${dump})`,
+);
+console.log(
+  `SQLite statements prepared again (sqlite3Reprepare) over the ${requests} requests: ${callsTo(dump ?? '', 'sqlite3Reprepare')}`,
 );
 if (values.names !== undefined && dump !== undefined)
   for (const [name, ir] of selfCosts(dump).slice(0, Number(values.names)))
