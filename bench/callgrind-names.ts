@@ -85,14 +85,17 @@ export function selfCosts(dump: string): [string, number][] {
 }
 
 /**
- * How many times `name` was called in the dump (every caller's `calls=` count summed). For
- * `sqlite3Reprepare`: how often SQLite parsed and planned a cached statement again (a bound
- * LIMIT, src/store/row-limit.ts).
+ * How many times `name` was called in the dump, and the Ir those calls cost (inclusive): every
+ * caller's `calls=` lines summed. For `sqlite3Reprepare`: how often SQLite parsed and planned a
+ * cached statement again (a bound LIMIT does that on every run, src/store/row-limit.ts; so does
+ * every run of a PRAGMA that sets something, lazy-commit.ts), and what that cost.
  */
-export function callsTo(dump: string, name: string): number {
+export function callsTo(dump: string, name: string): { calls: number; ir: number } {
   const names = new Map<string, string>();
   let callee = '';
   let calls = 0;
+  let ir = 0;
+  let costNext = false;
   for (const line of readFileSync(dump, 'utf8').split('\n')) {
     const definition = /^(c?)fn=\((\d+)\)(?: (.*))?$/.exec(line);
     if (definition !== null) {
@@ -102,9 +105,16 @@ export function callsTo(dump: string, name: string): number {
       continue;
     }
     const count = /^calls=(\d+) /.exec(line);
-    if (count !== null && callee === name) calls += Number(count[1]);
+    if (count !== null) {
+      costNext = callee === name;
+      if (costNext) calls += Number(count[1]);
+      continue;
+    }
+    const cost = /^[+\-*\d]\S* (\d+)$/.exec(line);
+    if (cost !== null && costNext) ir += Number(cost[1]);
+    costNext = false;
   }
-  return calls;
+  return { calls, ir };
 }
 
 if (import.meta.filename === process.argv[1]) {

@@ -10,8 +10,9 @@
  *   node dist/bench-run/bench/instructions.js --target tools26 [--requests 2000] [--root <checkout>]
  *
  * `--names 40` also prints the 40 largest self costs per request, JavaScript functions named.
- * It also prints how many times SQLite prepared a cached statement again (a bound LIMIT does
- * that on every run, src/store/row-limit.ts).
+ * It also prints how many times SQLite prepared a cached statement again, and at what cost (a
+ * bound LIMIT does that on every run, src/store/row-limit.ts; so does a PRAGMA that sets
+ * something, src/store/lazy-commit.ts).
  * Targets: echo, same (projects by hand), tools25, tools26, apps26 (tools/list declaring MCP
  * Apps), projects25, projects26, same-bids (bids by hand), bids25, bids26. `--root` serves another checkout's compiled children (a base
  * worktree) on the same data.
@@ -149,8 +150,10 @@ console.log(
   `${values.target} (${root}): ${per(Number(summary))} Ir per request over ${requests} requests, ` +
     `of which GC ${per(gc)}, helper threads ${per(helpers)}, the rest ${per(Number(summary) - gc - helpers)} (${dump})`,
 );
+const reprepares = callsTo(dump ?? '', 'sqlite3Reprepare');
 console.log(
-  `SQLite statements prepared again (sqlite3Reprepare) over the ${requests} requests: ${callsTo(dump ?? '', 'sqlite3Reprepare')}`,
+  `SQLite statements prepared again (sqlite3Reprepare): ${reprepares.calls} times over the ${requests} requests, ` +
+    `${per(reprepares.ir)} Ir per request`,
 );
 if (values.names !== undefined && dump !== undefined)
   for (const [name, ir] of selfCosts(dump).slice(0, Number(values.names)))
