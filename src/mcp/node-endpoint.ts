@@ -9,6 +9,7 @@ import { type CoreHeaders, coreHeaders } from './core-headers.js';
 import { type FastRequest, fastEnvelope } from './fast-envelope.js';
 import { acceptsGzip, gzipRest } from './gzip-splice.js';
 import { type FramedAnswer, LIST_METHODS, type ListMethod } from './list-answers.js';
+import { type PrebuiltHead, prebuiltHead, writePrebuiltHead } from './prebuilt-head.js';
 import { principalOf } from './principal-of.js';
 
 export interface CoreEndpointOptions {
@@ -54,8 +55,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * writes a list as it comes; a headers object (a fresh one per request, spread from these) cost
  * ~20 µs of server CPU per answer in enumeration alone (bench/README.md, issue 8 third pass).
  */
-type HeaderList = readonly string[];
-const listOf = (headers: Readonly<Record<string, string>>): HeaderList => Object.entries(headers).flat();
+const listOf = (headers: Readonly<Record<string, string>>): string[] => Object.entries(headers).flat();
 const SECURITY = listOf(SECURITY_HEADERS);
 const SSE = listOf({
   ...SECURITY_HEADERS,
@@ -68,33 +68,16 @@ const JSON_ANSWER = listOf({ ...SECURITY_HEADERS, 'content-type': 'application/j
 /** A list's headers when the answer goes out gzip-compressed, and when not. */
 const LIST = {
   legacy: {
-    plain: [...SSE, 'vary', 'accept-encoding'],
-    gzip: [...SSE, 'content-encoding', 'gzip', 'vary', 'accept-encoding'],
+    plain: prebuiltHead([...SSE, 'vary', 'accept-encoding']),
+    gzip: prebuiltHead([...SSE, 'content-encoding', 'gzip', 'vary', 'accept-encoding']),
   },
   modern: {
-    plain: [...JSON_ANSWER, 'vary', 'accept-encoding'],
-    gzip: [...JSON_ANSWER, 'content-encoding', 'gzip', 'vary', 'accept-encoding'],
+    plain: prebuiltHead([...JSON_ANSWER, 'vary', 'accept-encoding']),
+    gzip: prebuiltHead([...JSON_ANSWER, 'content-encoding', 'gzip', 'vary', 'accept-encoding']),
   },
 } as const;
-
-/**
- * A header list with its Content-Length, kept per length: a list's answers differ only by the
- * length of their id, and a tool's answers to the same request have one length. Bounded per list.
- */
-const withLengths = new Map<HeaderList, Map<number, string[]>>();
-function withLength(headers: HeaderList, length: number): string[] {
-  let byLength = withLengths.get(headers);
-  if (byLength === undefined) {
-    byLength = new Map();
-    withLengths.set(headers, byLength);
-  }
-  let list = byLength.get(length);
-  if (list === undefined) {
-    list = [...headers, 'content-length', String(length)];
-    if (byLength.size < 64) byLength.set(length, list);
-  }
-  return list;
-}
+/** Every other answer's head: the notification's 202, and a result as SSE or JSON. */
+const HEADS = { accepted: prebuiltHead(SECURITY), sse: prebuiltHead(SSE), json: prebuiltHead(JSON_ANSWER) };
 
 const isJsonMediaType = (value: string | undefined) =>
   value === 'application/json' ||
@@ -182,7 +165,7 @@ export function coreEndpoint(options: CoreEndpointOptions) {
     if (!auth.ok || options.scopeChallenge?.(message, auth.authInfo, resource) !== undefined) return false;
     if (fast.id === undefined) {
       if (tracing.enabled) await traced(fast, () => undefined);
-      write(response, 202, SECURITY, '');
+      write(response, 202, HEADS.accepted, '');
       observe(path, fast, 202, started);
       return true;
     }
@@ -197,8 +180,8 @@ export function coreEndpoint(options: CoreEndpointOptions) {
     const work = dispatch.plan(fast, principal);
     if (work === undefined) return false;
     const json = await answerJson(fast.id, tracing.enabled ? () => traced(fast, work) : work);
-    if (fast.era === 'legacy') write(response, 200, SSE, `event: message\ndata: ${json}\n\n`);
-    else write(response, 200, JSON_ANSWER, json);
+    if (fast.era === 'legacy') write(response, 200, HEADS.sse, `event: message\ndata: ${json}\n\n`);
+    else write(response, 200, HEADS.json, json);
     observe(path, fast, 200, started);
     return true;
   }
@@ -312,9 +295,9 @@ function withServerSpan(
  * The body is encoded once, here: written as a string, a ~10 KB answer built by concatenation was
  * flattened to count its bytes, flattened again joined to the head, then encoded.
  */
-function write(response: ServerResponse, status: number, headers: HeaderList, body: string): void {
+function write(response: ServerResponse, status: number, head: PrebuiltHead, body: string): void {
   const bytes = Buffer.from(body);
-  response.writeHead(status, withLength(headers, bytes.length));
+  writePrebuiltHead(response, status, head, bytes.length);
   response.end(bytes);
 }
 
@@ -325,7 +308,7 @@ function write(response: ServerResponse, status: number, headers: HeaderList, bo
 function writeFramed(
   requestHeaders: CoreHeaders,
   response: ServerResponse,
-  headers: { readonly plain: HeaderList; readonly gzip: HeaderList },
+  heads: { readonly plain: PrebuiltHead; readonly gzip: PrebuiltHead },
   framed: FramedAnswer,
   id: string | number,
 ): void {
@@ -334,12 +317,12 @@ function writeFramed(
   response.cork();
   if (framed.gzip !== undefined && acceptsGzip(requestHeaders['accept-encoding'])) {
     const rest = gzipRest(framed.gzip, after);
-    response.writeHead(200, withLength(headers.gzip, framed.gzip.prefix.length + rest.length));
+    writePrebuiltHead(response, 200, heads.gzip, framed.gzip.prefix.length + rest.length);
     response.write(framed.gzip.prefix);
     response.end(rest);
     return;
   }
-  response.writeHead(200, withLength(headers.plain, framed.head.length + after.length));
+  writePrebuiltHead(response, 200, heads.plain, framed.head.length + after.length);
   response.write(framed.head);
   response.end(after);
 }
