@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORE_HEADER_NAMES, coreHeaders, SINGLE_HEADERS } from '../../src/mcp/core-headers.js';
+import { type LocalServer, localServer } from '../support/local-server.js';
 
 /**
  * The core reads its headers from `rawHeaders` in one pass (src/mcp/core-headers.ts); the
@@ -11,27 +11,17 @@ import { CORE_HEADER_NAMES, coreHeaders, SINGLE_HEADERS } from '../../src/mcp/co
  * request: every value the core reads must be the one node:http has, in any spelling of the
  * name and with any repetition, and a request repeating a header the core needs once is refused.
  */
-let server: Server;
+let server: LocalServer;
 let port: number;
 let seen: (request: IncomingMessage) => void = () => undefined;
 beforeAll(async () => {
-  server = createServer((request, response) => {
+  server = await localServer((request, response) => {
     seen(request);
     response.end();
   });
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  port = (server.address() as AddressInfo).port;
+  port = server.port;
 });
-afterAll(
-  () =>
-    new Promise<void>((resolve) => {
-      server.close(() => {
-        resolve();
-      });
-    }),
-);
+afterAll(() => server.close());
 
 /**
  * Sends one GET with exactly these header lines over a fresh socket; resolves with what the

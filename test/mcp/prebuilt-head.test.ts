@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prebuiltHead, writePrebuiltHead } from '../../src/mcp/prebuilt-head.js';
+import { type LocalServer, localServer } from '../support/local-server.js';
 
 /**
  * The core's answers write their constant header lines once-validated (src/mcp/prebuilt-head.ts);
@@ -11,32 +10,21 @@ import { prebuiltHead, writePrebuiltHead } from '../../src/mcp/prebuilt-head.js'
  * on a real socket, and the bytes must be the same — every line, in order, Node's own `Date`,
  * `Connection` and `Keep-Alive` lines included — for any list, status and kind of connection.
  */
-let server: Server;
+let server: LocalServer;
 let port: number;
 let list: readonly string[] = [];
 let status = 200;
 const BODY = Buffer.from('{"jsonrpc":"2.0","id":1,"result":{}}');
 beforeAll(async () => {
-  server = createServer((request, response) => {
+  server = await localServer((request, response) => {
     if (request.url === '/whole')
       response.writeHead(status, [...list, 'content-length', String(BODY.length)]);
     else writePrebuiltHead(response, status, prebuiltHead(list), BODY.length);
     response.end(BODY);
   });
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  port = (server.address() as AddressInfo).port;
+  port = server.port;
 });
-afterAll(
-  () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => {
-        resolve();
-      });
-    }),
-);
+afterAll(() => server.close());
 
 /** One request on a fresh socket; resolves with the raw answer once its body is in (or the socket ends). */
 function exchange(path: string, version: string, connection: string | undefined): Promise<string> {
