@@ -72,6 +72,8 @@ const child = fork(path.join(root, 'dist/bench-run/bench', script), [], {
     // V8 writes and rewrites machine code in the heap.
     '--smc-check=all-non-file',
     `--callgrind-out-file=${path.join(outDir, `${label}.out`)}`,
+    // The node running this script: another runtime is counted by running it with that node (its
+    // checkout's node_modules built for it); the printed line names the version.
     process.execPath,
     '--expose-gc',
     ...imageNodeFlags(root),
@@ -147,7 +149,7 @@ const gc = costOf(/v8::internal::Heap::CollectGarbage\(/);
 const helpers = costOf(/:start_thread /);
 const per = (ir: number) => Math.round(ir / requests).toLocaleString('en');
 console.log(
-  `${values.target} (${root}): ${per(Number(summary))} Ir per request over ${requests} requests, ` +
+  `${values.target} (${root}, Node ${process.version}): ${per(Number(summary))} Ir per request over ${requests} requests, ` +
     `of which GC ${per(gc)}, helper threads ${per(helpers)}, the rest ${per(Number(summary) - gc - helpers)} (${dump})`,
 );
 const reprepares = callsTo(dump ?? '', 'sqlite3Reprepare');

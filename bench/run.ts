@@ -21,6 +21,9 @@
  * (a C load generator in its own process, bench/wrk.ts) instead of autocannon in this process;
  * either way each round also prints the generator's own CPU per request, and for the (m) targets
  * the server's own count of answered calls beside the generator's (bench/served-count.ts).
+ * Every child runs under the node that runs this script (fork's default execPath) and the header
+ * names its version: `/opt/node22/bin/node dist/bench-run/bench/run.js` in a checkout whose
+ * node_modules were built for Node 22 measures the image's runtime (bench/README.md, eighth pass).
  */
 // First: the generator's own GC flag (it may run this script again).
 import './generator-flags.js';
