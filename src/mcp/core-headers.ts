@@ -42,10 +42,12 @@ export const SINGLE_HEADERS: ReadonlySet<string> = new Set<Name>([
   'content-length',
 ]);
 const titleCase = (name: string) => name.replace(/(^|-)[a-z]/g, (start) => start.toUpperCase());
-/** Each name as clients spell it (lower case, as HTTP/2 and undici send, or title case) → its name. */
-const SPELLED: ReadonlyMap<string, Name> = new Map(
-  CORE_HEADER_NAMES.flatMap((name) => [[name, name] as const, [titleCase(name), name] as const]),
+/** Each name as clients spell it (lower case, as HTTP/2 and undici send, or title case) → its index. */
+const SPELLED: ReadonlyMap<string, number> = new Map(
+  CORE_HEADER_NAMES.flatMap((name, index) => [[name, index] as const, [titleCase(name), index] as const]),
 );
+/** Per index of CORE_HEADER_NAMES, whether it is one of SINGLE_HEADERS. */
+const SINGLE = CORE_HEADER_NAMES.map((name) => SINGLE_HEADERS.has(name));
 
 /**
  * The headers the core reads, from `request.rawHeaders` in one pass, with the values
@@ -53,32 +55,47 @@ const SPELLED: ReadonlyMap<string, Name> = new Map(
  * (never one of SINGLE_HEADERS: a request repeating one of those is undefined, and handed on).
  * The same pass finds the repeats, which took one of its own (every name lower-cased into a Set),
  * and the core's dozen reads are of one small object of fixed shape, not of node:http's
- * dictionary of every header (bench/README.md, issue 8 sixth pass).
+ * dictionary of every header (bench/README.md, issue 8 sixth pass). Values are gathered by
+ * index in an array and the object made once at the end: stored by a name that varies, each
+ * store and read was a megamorphic keyed access (issue 8, eighth pass).
  */
 export function coreHeaders(raw: readonly string[]): CoreHeaders | undefined {
-  const headers: CoreHeaders = {
-    host: undefined,
-    origin: undefined,
-    'content-type': undefined,
-    'content-length': undefined,
-    accept: undefined,
-    authorization: undefined,
-    'accept-encoding': undefined,
-    'mcp-session-id': undefined,
-    'last-event-id': undefined,
-    'mcp-protocol-version': undefined,
-    'mcp-method': undefined,
-    'mcp-name': undefined,
-  };
+  const values: (string | undefined)[] = [
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const spelled = raw[i] ?? '';
-    const name = SPELLED.get(spelled) ?? SPELLED.get(spelled.toLowerCase());
-    if (name === undefined) continue;
+    const index = SPELLED.get(spelled) ?? SPELLED.get(spelled.toLowerCase());
+    if (index === undefined) continue;
     const value = raw[i + 1] ?? '';
-    const before = headers[name];
-    if (before === undefined) headers[name] = value;
-    else if (SINGLE_HEADERS.has(name)) return undefined;
-    else headers[name] = `${before}, ${value}`;
+    const before = values[index];
+    if (before === undefined) values[index] = value;
+    else if (SINGLE[index] === true) return undefined;
+    else values[index] = `${before}, ${value}`;
   }
-  return headers;
+  return {
+    host: values[0],
+    origin: values[1],
+    'content-type': values[2],
+    'content-length': values[3],
+    accept: values[4],
+    authorization: values[5],
+    'accept-encoding': values[6],
+    'mcp-session-id': values[7],
+    'last-event-id': values[8],
+    'mcp-protocol-version': values[9],
+    'mcp-method': values[10],
+    'mcp-name': values[11],
+  };
 }
