@@ -60,20 +60,9 @@ const SINGLE = CORE_HEADER_NAMES.map((name) => SINGLE_HEADERS.has(name));
  * store and read was a megamorphic keyed access (issue 8, eighth pass).
  */
 export function coreHeaders(raw: readonly string[]): CoreHeaders | undefined {
-  const values: (string | undefined)[] = [
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-  ];
+  // A literal, so a packed array of one shape every request (one value per CORE_HEADER_NAMES).
+  const u = undefined;
+  const values: (string | undefined)[] = [u, u, u, u, u, u, u, u, u, u, u, u];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const spelled = raw[i] ?? '';
     const index = SPELLED.get(spelled) ?? SPELLED.get(spelled.toLowerCase());
