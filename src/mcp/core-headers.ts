@@ -73,6 +73,7 @@ export function coreHeaders(raw: readonly string[]): CoreHeaders | undefined {
     else if (SINGLE[index] === true) return undefined;
     else values[index] = `${before}, ${value}`;
   }
+  // Indices in CORE_HEADER_NAMES' order; test/mcp/core-headers.test.ts reads each against node:http.
   return {
     host: values[0],
     origin: values[1],
