@@ -443,6 +443,17 @@ for (const target of targets) {
   );
 }
 console.log(`(echo: ${echoCpu.toFixed(0)} µs of server CPU per request)`);
+// One generator process loads every target; where it spends more CPU per answer than the server
+// does, it (not the server) sets the rate on 2 shared cores. autocannon turns every body chunk into
+// a string, compressed or not (its pipelined request queue), ~80 µs per 6.6 KB gzip `tools/list`.
+const generatorBound = targets.filter((target) => {
+  const list = samples.get(target.name)!;
+  return median(list.map((s) => s.generatorCpu)) >= median(list.map((s) => s.cpu));
+});
+if (generatorBound.length > 0)
+  console.log(
+    `generator-bound (the ${generator} process spent at least the server's CPU per request, so req/s measures it too; --generator wrk costs less per answer): ${generatorBound.map((t) => t.name).join(', ')}`,
+  );
 const failed = targets.filter((target) => samples.get(target.name)!.some((s) => s.errors > 0));
 if (failed.length > 0)
   console.log(
