@@ -134,9 +134,10 @@ for (const target of targets) {
   await loadWithWrk({ url: target.url, ...request }, Number(values.warmup), 10);
 }
 
+/** The process's user and system CPU so far, µs (10 ms ticks, sampled by the kernel's tick). */
 const cpuMicros = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  return { user: Number(fields[11]) * 10_000, system: Number(fields[12]) * 10_000 };
 };
 const perSecond = (value: number) => value / seconds;
 for (let round = 1; round <= Number(values.rounds); round += 1) {
@@ -149,7 +150,11 @@ for (let round = 1; round <= Number(values.rounds); round += 1) {
     const gcBefore = { ...target.gc };
     const cpuBefore = cpuMicros(pid);
     const result = await loadWithWrk({ url: target.url, ...request }, seconds, 10);
-    const cpu = (cpuMicros(pid) - cpuBefore) / Math.max(result.requests, 1);
+    const cpuAfter = cpuMicros(pid);
+    const served = Math.max(result.requests, 1);
+    const user = (cpuAfter.user - cpuBefore.user) / served;
+    const system = (cpuAfter.system - cpuBefore.system) / served;
+    const cpu = user + system;
     const after = threadsOf(pid);
     const main = String(pid);
     const others = { run: 0, wait: 0, slices: 0 };
@@ -170,6 +175,10 @@ for (let round = 1; round <= Number(values.rounds); round += 1) {
       p99: result.p99,
       max: result.max,
       cpu,
+      user,
+      system,
+      // The main thread's time on a CPU per request, to the ns (schedstat), beside the ticks above.
+      mainRun: (mainNow.run - mainThen.run) / 1000 / served,
       mainWait: perSecond((mainNow.wait - mainThen.wait) / 1e6),
       otherWait: perSecond(others.wait / 1e6),
       otherCpu: perSecond(others.run / 1e6),
@@ -180,7 +189,7 @@ for (let round = 1; round <= Number(values.rounds); round += 1) {
     };
     target.rounds.push(figures);
     console.log(
-      `round ${round} ${target.label.padEnd(12)} ${result.rps.toFixed(0)} req/s  p50 ${result.p50.toFixed(2)}  p90 ${result.p90.toFixed(2)}  p99 ${result.p99.toFixed(2)}  max ${result.max.toFixed(2)} ms  CPU ${cpu.toFixed(0)} µs/req  wait main ${figures.mainWait.toFixed(0)} others ${figures.otherWait.toFixed(0)} ms/s  other threads ${figures.otherCpu.toFixed(1)} ms/s CPU, ${figures.otherWakes.toFixed(0)} wake-ups/s  ${figures.scavenges.toFixed(1)} scavenges/s (${figures.gcMs.toFixed(1)} ms/s)  load ${load.toFixed(1)}${result.errors > 0 ? `  ERRORS ${result.errors}` : ''}`,
+      `round ${round} ${target.label.padEnd(12)} ${result.rps.toFixed(0)} req/s  p50 ${result.p50.toFixed(2)}  p90 ${result.p90.toFixed(2)}  p99 ${result.p99.toFixed(2)}  max ${result.max.toFixed(2)} ms  CPU ${cpu.toFixed(0)} µs/req (user ${user.toFixed(0)}, system ${system.toFixed(0)}; main thread ran ${figures.mainRun.toFixed(1)})  wait main ${figures.mainWait.toFixed(0)} others ${figures.otherWait.toFixed(0)} ms/s  other threads ${figures.otherCpu.toFixed(1)} ms/s CPU, ${figures.otherWakes.toFixed(0)} wake-ups/s  ${figures.scavenges.toFixed(1)} scavenges/s (${figures.gcMs.toFixed(1)} ms/s)  load ${load.toFixed(1)}${result.errors > 0 ? `  ERRORS ${result.errors}` : ''}`,
     );
   }
 }
@@ -194,13 +203,13 @@ console.log(
   `\nmedians of ${values.rounds} rounds × ${seconds} s, wrk -t1 -c10, ${values.era} era, ${values.pin ? 'wrk on CPU 0, servers on CPU 1' : 'not pinned'}, load average ${os.loadavg()[0]?.toFixed(1)} at the end`,
 );
 console.log(
-  '| target | req/s | p50 ms | p90 ms | p99 ms | every round’s p99 | max ms | CPU µs/req | wait main / others ms/s | other threads CPU ms/s | wake-ups/s | scavenges/s (ms/s) |',
+  '| target | req/s | p50 ms | p90 ms | p99 ms | every round’s p99 | max ms | CPU µs/req | user / system | main thread µs/req | wait main / others ms/s | other threads CPU ms/s | wake-ups/s | scavenges/s (ms/s) |',
 );
-console.log('|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const target of targets) {
   const of = (field: string) => median(target.rounds.map((round) => round[field]!));
   console.log(
-    `| ${target.label} | ${of('rps').toFixed(0)} | ${of('p50').toFixed(2)} | ${of('p90').toFixed(2)} | **${of('p99').toFixed(2)}** | ${target.rounds.map((round) => round.p99!.toFixed(1)).join(' ')} | ${of('max').toFixed(1)} | ${of('cpu').toFixed(0)} | ${of('mainWait').toFixed(0)} / ${of('otherWait').toFixed(0)} | ${of('otherCpu').toFixed(1)} | ${of('otherWakes').toFixed(0)} | ${of('scavenges').toFixed(1)} (${of('gcMs').toFixed(1)}) |`,
+    `| ${target.label} | ${of('rps').toFixed(0)} | ${of('p50').toFixed(2)} | ${of('p90').toFixed(2)} | **${of('p99').toFixed(2)}** | ${target.rounds.map((round) => round.p99!.toFixed(1)).join(' ')} | ${of('max').toFixed(1)} | ${of('cpu').toFixed(0)} | ${of('user').toFixed(0)} / ${of('system').toFixed(0)} | ${of('mainRun').toFixed(1)} | ${of('mainWait').toFixed(0)} / ${of('otherWait').toFixed(0)} | ${of('otherCpu').toFixed(1)} | ${of('otherWakes').toFixed(0)} | ${of('scavenges').toFixed(1)} (${of('gcMs').toFixed(1)}) |`,
   );
 }
 for (const target of targets) target.child.send({ type: 'stop' });
