@@ -11,6 +11,7 @@ import { acceptsGzip, gzipRest } from './gzip-splice.js';
 import { type FramedAnswer, LIST_METHODS, type ListMethod } from './list-answers.js';
 import { type PrebuiltHead, prebuiltHead, writePrebuiltHead } from './prebuilt-head.js';
 import { principalOf } from './principal-of.js';
+import { endThisTurn } from './turn-writes.js';
 
 export interface CoreEndpointOptions {
   readonly dispatch: CoreDispatch;
@@ -293,17 +294,19 @@ function withServerSpan(
 
 /**
  * The body is encoded once, here: written as a string, a ~10 KB answer built by concatenation was
- * flattened to count its bytes, flattened again joined to the head, then encoded.
+ * flattened to count its bytes, flattened again joined to the head, then encoded. It goes out with
+ * the other answers of this turn (turn-writes.ts).
  */
 function write(response: ServerResponse, status: number, head: PrebuiltHead, body: string): void {
   const bytes = Buffer.from(body);
   writePrebuiltHead(response, status, head, bytes.length);
-  response.end(bytes);
+  endThisTurn(response, bytes);
 }
 
 /**
- * A pre-framed answer: its bytes as built once and the id between them, in one corked write;
- * gzip-compressed (the compression done once, see gzip-splice.ts) when the client accepts it.
+ * A pre-framed answer: its bytes as built once and the id between them, in one corked write at
+ * the end of the turn (turn-writes.ts); gzip-compressed (the compression done once, see
+ * gzip-splice.ts) when the client accepts it.
  */
 function writeFramed(
   requestHeaders: CoreHeaders,
@@ -319,10 +322,10 @@ function writeFramed(
     const rest = gzipRest(framed.gzip, after);
     writePrebuiltHead(response, 200, heads.gzip, framed.gzip.prefix.length + rest.length);
     response.write(framed.gzip.prefix);
-    response.end(rest);
+    endThisTurn(response, rest);
     return;
   }
   writePrebuiltHead(response, 200, heads.plain, framed.head.length + after.length);
   response.write(framed.head);
-  response.end(after);
+  endThisTurn(response, after);
 }
