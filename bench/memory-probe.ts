@@ -1,7 +1,8 @@
 /**
  * Loaded into a bench server child with `--import` (bench/memory.ts): answers a `memory` message
- * with what the process itself can tell about its memory, after a full GC (the child runs with
- * `--expose-gc`), whichever server it is (ours, the by-hand server, the echo, another checkout's).
+ * with what the process itself can tell about its memory, as it is or after a full GC (`gc: true`;
+ * the child runs with `--expose-gc`), whichever server it is (ours, the by-hand server, the echo,
+ * another checkout's).
  * V8's spaces as committed and as physically resident, Node's own counters, and the heap
  * statistics V8 keeps outside the spaces (malloced memory, external memory).
  */
@@ -17,9 +18,9 @@ export interface MemoryProbe {
   readonly peakMalloced: number;
 }
 
-process.on('message', (message: { type?: string }) => {
+process.on('message', (message: { type?: string; gc?: boolean }) => {
   if (message.type !== 'memory') return;
-  globalThis.gc?.();
+  if (message.gc === true) globalThis.gc?.();
   const heap = getHeapStatistics();
   const probe: MemoryProbe = {
     type: 'memory',

@@ -9,9 +9,9 @@
  * e.g. `MALLOC_ARENA_MAX=2`), a Node flag (after the image's own). Every child runs the image's
  * flags, `--expose-gc`, and bench/memory-probe.ts (`--import`). Round after round, in rotated
  * order, each target gets `duration` s of wrk (10 connections, `tools/call` of the tool, 2025-11-25,
- * or `tools/list`) and its RSS is read (/proc/<pid>/status); after the last round, a full GC, then
- * the split of bench/smaps.ts and V8's and Node's own figures. Prints a table (MB) and each
- * target's largest mappings.
+ * or `tools/list`) and its RSS is read (/proc/<pid>/status); after the last round, one more load
+ * each, and right after it the split of bench/smaps.ts and V8's and Node's own figures, then RSS
+ * and heap used after a full GC. Prints a table (MB) and each target's largest mappings.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -97,7 +97,7 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 }
 
-function probe(child: ChildProcess): Promise<MemoryProbe> {
+function probe(child: ChildProcess, gc: boolean): Promise<MemoryProbe> {
   return new Promise((resolve) => {
     const listener = (message: MemoryProbe) => {
       if (message.type !== 'memory') return;
@@ -105,7 +105,7 @@ function probe(child: ChildProcess): Promise<MemoryProbe> {
       resolve(message);
     };
     child.on('message', listener);
-    child.send({ type: 'memory' });
+    child.send({ type: 'memory', gc });
   });
 }
 
@@ -126,21 +126,38 @@ for (let round = 1; round <= Number(values.rounds); round += 1) {
   }
 }
 
-const rows: { target: Target; split: ResidentSplit; memory: MemoryProbe }[] = [];
+// The split as the load leaves it (a full GC shrinks the young generation V8 keeps under load, or
+// not, depending on how recently the target was loaded), then RSS and heap after a full GC.
+const rows: {
+  target: Target;
+  split: ResidentSplit;
+  memory: MemoryProbe;
+  afterGc: number;
+  heapAfterGc: number;
+}[] = [];
 for (const target of targets) {
-  const memory = await probe(target.child);
-  rows.push({ target, memory, split: residentSplit(target.child.pid!) });
+  await loadWithWrk(target, Number(values.duration), 10);
+  const split = residentSplit(target.child.pid!);
+  const memory = await probe(target.child, false);
+  const collected = await probe(target.child, true);
+  rows.push({
+    target,
+    split,
+    memory,
+    afterGc: rssMb(target.child.pid!),
+    heapAfterGc: collected.usage.heapUsed,
+  });
 }
 const mb = (bytes: number) => (bytes / MB).toFixed(1);
 const space = (memory: MemoryProbe, name: string) => memory.spaces[name]?.physical ?? 0;
 console.log(
-  `\nNode ${process.version}, ${values.tool}, ${values.rounds} rounds × ${values.duration} s of wrk -c10 per target; after the last round a full GC, then: (MB)`,
+  `\nNode ${process.version}, ${values.tool}, ${values.rounds} rounds × ${values.duration} s of wrk -c10 per target; then once more: the split right after that load, and RSS and heap used after a full GC (MB)`,
 );
 console.log(
-  '| target | RSS at start | RSS after load, each round | RSS after GC | node binary | other files | malloc [heap] | other arenas | thread stacks (threads) | other anonymous | V8 heap resident (new / old / code / large / other) | heap used | external (array buffers) | V8 malloced |',
+  '| target | RSS at start | RSS after load, each round | split after load: RSS | node binary | other files | malloc [heap] | other arenas | thread stacks (threads) | other anonymous | V8 heap resident (new / old / code / large / other) | heap used | external (array buffers) | V8 malloced | RSS after GC | heap used after GC |',
 );
-console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|');
-rows.forEach(({ target, split, memory }, index) => {
+console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|');
+rows.forEach(({ target, split, memory, afterGc, heapAfterGc }, index) => {
   const physical = Object.values(memory.spaces).reduce((sum, entry) => sum + entry.physical, 0);
   const named =
     space(memory, 'new_space') +
@@ -148,8 +165,9 @@ rows.forEach(({ target, split, memory }, index) => {
     space(memory, 'code_space') +
     space(memory, 'large_object_space');
   console.log(
-    `| ${target.label} | ${rssAtStart[index]!.toFixed(1)} | ${target.rss.map((rss) => rss.toFixed(1)).join(' ')} | **${split.rss.toFixed(1)}** | ${split.binary.toFixed(1)} | ${split.files.toFixed(1)} | ${split.mallocHeap.toFixed(1)} | ${split.arenas.toFixed(1)} | ${split.stacks.toFixed(1)} (${split.threads}) | ${split.otherAnonymous.toFixed(1)} | ${mb(physical)} (${mb(space(memory, 'new_space'))} / ${mb(space(memory, 'old_space'))} / ${mb(space(memory, 'code_space'))} / ${mb(space(memory, 'large_object_space'))} / ${mb(physical - named)}) | ${mb(memory.usage.heapUsed)} | ${mb(memory.usage.external)} (${mb(memory.usage.arrayBuffers)}) | ${mb(memory.malloced)} |`,
+    `| ${target.label} | ${rssAtStart[index]!.toFixed(1)} | ${target.rss.map((rss) => rss.toFixed(1)).join(' ')} | ${split.rss.toFixed(1)} | ${split.binary.toFixed(1)} | ${split.files.toFixed(1)} | ${split.mallocHeap.toFixed(1)} | ${split.arenas.toFixed(1)} | ${split.stacks.toFixed(1)} (${split.threads}) | ${split.otherAnonymous.toFixed(1)} | ${mb(physical)} (${mb(space(memory, 'new_space'))} / ${mb(space(memory, 'old_space'))} / ${mb(space(memory, 'code_space'))} / ${mb(space(memory, 'large_object_space'))} / ${mb(physical - named)}) | ${mb(memory.usage.heapUsed)} | ${mb(memory.usage.external)} (${mb(memory.usage.arrayBuffers)}) | ${mb(memory.malloced)} | **${afterGc.toFixed(1)}** | ${mb(heapAfterGc)} |`,
   );
 });
-for (const { target, split } of rows) console.log(`${target.label}: largest mappings ${split.largest.join(', ')}`);
+for (const { target, split } of rows)
+  console.log(`${target.label}: largest mappings ${split.largest.join(', ')}`);
 for (const target of targets) target.child.send({ type: 'stop' });
