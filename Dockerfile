@@ -17,7 +17,12 @@ ENV NODE_ENV=production \
     WORKONWARD_MCP_PORT=8787 \
     WORKONWARD_MCP_BEHIND_PROXY=1 \
     WORKONWARD_MCP_DRAIN_MS=3000 \
-    WORKONWARD_DATA_DIR=/data
+    WORKONWARD_DATA_DIR=/data \
+    MALLOC_ARENA_MAX=2
+# MALLOC_ARENA_MAX=2: glibc gives each thread that allocates (V8's compiler and GC helpers, libuv's
+# pool, the WAL checkpoint thread) an arena of its own, up to 8 per core, and each keeps the memory
+# it once held; two arenas keep ~8-9 MB less resident after load at the same CPU per request and
+# p99 (bench/README.md, issue 8 ninth pass). bench/node-flags.ts gives it to every bench child too.
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { MemoryProbe } from './memory-probe.js';
-import { imageNodeFlags } from './node-flags.js';
+import { imageMallocEnvironment, imageNodeFlags } from './node-flags.js';
 import { BIDS, LIST, legacy, PROJECTS } from './requests.js';
 import { type ResidentSplit, residentSplit } from './smaps.js';
 import { todaysBenchDatabase } from './todays-data.js';
@@ -72,7 +72,7 @@ async function start(label: string, settings: string[]): Promise<Target> {
       '--import',
       pathToFileURL(path.join(here, 'memory-probe.js')).href,
     ],
-    env: { ...process.env, ...env, BENCH_DB: database },
+    env: { ...process.env, ...imageMallocEnvironment(root), ...env, BENCH_DB: database },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<{ url: string; token?: string }>((resolve, reject) => {

@@ -33,7 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { imageNodeFlags } from './node-flags.js';
+import { imageMallocEnvironment, imageNodeFlags } from './node-flags.js';
 import { APPS_META, BIDS, LIST, legacy, modern, PROJECTS } from './requests.js';
 import { summariseProfile } from './profile-summary.js';
 import { pinToCpu, schedulingOf, schedulingSince } from './scheduling.js';
@@ -77,6 +77,9 @@ const results = path.join(sourceRoot, 'bench', 'results');
 if (values.pin) pinToCpu(process.pid, 0);
 mkdirSync(results, { recursive: true });
 
+/** The image's malloc settings (its Dockerfile's ENV), for every child as for the image's server. */
+const IMAGE_MALLOC = imageMallocEnvironment(sourceRoot);
+
 interface Ready {
   type: 'ready';
   url: string;
@@ -97,7 +100,7 @@ function start(
   const child = fork(path.join(root, compiled ? script.replace(/\.ts$/, '.js') : script), [], {
     cwd: sourceRoot,
     execArgv: [...(compiled ? [] : ['--import', 'tsx']), ...execArgv],
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...IMAGE_MALLOC, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   if (values.pin) pinToCpu(child.pid!, 1);
@@ -426,7 +429,13 @@ const medianOf = (name: string, field: 'rps' | 'cpu') =>
 const echoRps = medianOf(ECHO, 'rps');
 const echoCpu = medianOf(ECHO, 'cpu');
 console.log(
-  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), servers and load generator (${generator === 'wrk' ? 'wrk 4.1, -t1, its own process' : 'autocannon, in the bench process'}) on one machine${values.pin ? ' (generator pinned to CPU 0, every server to CPU 1)' : ' (not pinned)'}, server flags ${NODE_FLAGS.join(' ') || '(none)'}; load average ${[...loadAverages, os.loadavg()[0]!].map((average) => average.toFixed(1)).join(' → ')} (each round's start, the end)`,
+  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), servers and load generator (${generator === 'wrk' ? 'wrk 4.1, -t1, its own process' : 'autocannon, in the bench process'}) on one machine${values.pin ? ' (generator pinned to CPU 0, every server to CPU 1)' : ' (not pinned)'}, server flags ${NODE_FLAGS.join(' ') || '(none)'} ${Object.entries(
+    IMAGE_MALLOC,
+  )
+    .map(([name, value]) => `${name}=${value}`)
+    .join(
+      ' ',
+    )}; load average ${[...loadAverages, os.loadavg()[0]!].map((average) => average.toFixed(1)).join(' → ')} (each round's start, the end)`,
 );
 console.log(
   '| target | req/s | × echo | × same work | p50 ms | p99 ms | server CPU µs/req | × same work (CPU) | RSS MB after load | RSS MB after GC | p75 / p90 / p97.5 / max ms | server waited for a CPU ms/s | generator CPU µs/req |',

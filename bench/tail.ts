@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { imageNodeFlags } from './node-flags.js';
+import { imageMallocEnvironment, imageNodeFlags } from './node-flags.js';
 import { legacy, modern, PROJECTS } from './requests.js';
 import { pinToCpu, schedulingOf, schedulingSince } from './scheduling.js';
 import type { TailRecords } from './tail-probe.js';
@@ -62,7 +62,7 @@ function start(kind: Kind): Promise<[ChildProcess, string]> {
   const child = fork(path.join(here, KINDS[kind].script), [], {
     cwd: sourceRoot,
     execArgv: ['--expose-gc', ...imageNodeFlags(sourceRoot), '--import', path.join(here, 'tail-probe.js')],
-    env: { ...process.env, BENCH_DB: database },
+    env: { ...process.env, ...imageMallocEnvironment(sourceRoot), BENCH_DB: database },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

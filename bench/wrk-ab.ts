@@ -21,7 +21,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { imageNodeFlags } from './node-flags.js';
+import { imageMallocEnvironment, imageNodeFlags } from './node-flags.js';
 import { legacy, modern, PROJECTS } from './requests.js';
 import { todaysBenchDatabase } from './todays-data.js';
 import { pinToCpu } from './scheduling.js';
@@ -91,7 +91,7 @@ async function start(label: string, settings: string[]): Promise<Target> {
   const child = fork(path.join(root, byHand ? 'same-work-server.js' : 'server-child.js'), [], {
     cwd: sourceRoot,
     execArgv: ['--expose-gc', ...imageNodeFlags(sourceRoot), ...flags, '--trace-gc-nvp'],
-    env: { ...process.env, ...env, BENCH_DB: database },
+    env: { ...process.env, ...imageMallocEnvironment(sourceRoot), ...env, BENCH_DB: database },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   if (values.pin) pinToCpu(child.pid!, 1);
