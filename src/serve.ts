@@ -11,7 +11,7 @@ import { guardsPass } from './http/request-guards.js';
 import type { AuthorizationServerOptions } from './oauth/authorization-server.js';
 import { buildServerFor, coreDispatchFor, localPrincipal, type Runtime } from './runtime.js';
 import { serveStdioRuntime } from './serve-stdio.js';
-import { type OAuthMode, oauthMode } from './serve-oauth.js';
+import type { OAuthMode } from './serve-oauth.js';
 
 export interface Serving {
   readonly url?: string;
@@ -148,6 +148,10 @@ async function authenticatorFor(
   options: ServeOptions,
 ): Promise<Partial<OAuthMode> & Pick<OAuthMode, 'authenticate'>> {
   if (runtime.config.auth === 'none') return { authenticate: fixedPrincipal(await localPrincipal(runtime)) };
+  // Loaded only in OAuth mode: the authorization server (oidc-provider, Koa) and the pages are
+  // ~6 MB of heap, code and source a server without sign-in never runs (bench/README.md, issue 8
+  // ninth pass: memory).
+  const { oauthMode } = await import('./serve-oauth.js');
   return oauthMode(runtime, options.oauth);
 }
 

@@ -1,4 +1,3 @@
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { OutgoingMail } from './mail-sender.js';
 
 /** nodemailer's message options for one outgoing mail (shared by SMTP and the dev mailbox). */
@@ -22,6 +21,8 @@ export function messageOptions(mail: OutgoingMail) {
 
 /** The exact RFC 5322 bytes a message becomes: what SMTP would carry and what the dev mailbox keeps. */
 export async function composeRaw(mail: OutgoingMail): Promise<{ raw: string; messageId: string }> {
+  // Loaded at the first message: a server that composes none keeps none of nodemailer.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
   const composer = new MailComposer(messageOptions(mail));
   const message = composer.compile();
   message.keepBcc = false;

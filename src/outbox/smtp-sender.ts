@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { MailSender, OutgoingMail, SentMail } from './mail-sender.js';
 import { messageOptions } from './compose.js';
@@ -8,6 +8,9 @@ import { messageOptions } from './compose.js';
  * server fails the attempt after `timeoutMs` of silence (connect, greeting or any reply), so an
  * attempt always ends well inside its lease: nodemailer's own defaults wait up to 10 minutes,
  * long after the lease lapsed and the row could be leased, and sent, a second time.
+ *
+ * nodemailer is loaded, and the pool made, at the first send: a server that sends no mail keeps
+ * none of its ~2 MB of heap (bench/README.md, issue 8 ninth pass: memory).
  */
 export function smtpSender(url: string, options: { timeoutMs: number }): MailSender {
   // Transport options go in the first argument with the URL: a second argument would only be
@@ -20,10 +23,13 @@ export function smtpSender(url: string, options: { timeoutMs: number }): MailSen
     greetingTimeout: options.timeoutMs,
     socketTimeout: options.timeoutMs,
   };
-  const transport = nodemailer.createTransport(transportOptions);
+  let transport: Promise<Transporter<SMTPPool.SentMessageInfo>> | undefined;
   return {
     async send(mail: OutgoingMail): Promise<SentMail> {
-      const info = await transport.sendMail(messageOptions(mail));
+      transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+        nodemailer.createTransport(transportOptions),
+      );
+      const info = await (await transport).sendMail(messageOptions(mail));
       const address = (item: string | { address: string }) =>
         typeof item === 'string' ? item : item.address;
       return {
@@ -33,9 +39,8 @@ export function smtpSender(url: string, options: { timeoutMs: number }): MailSen
         via: 'smtp',
       };
     },
-    close() {
-      transport.close();
-      return Promise.resolve();
+    async close() {
+      (await transport)?.close();
     },
   };
 }

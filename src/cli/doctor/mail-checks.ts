@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import { isRemoteMode } from '../../backend-choice.js';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { type DoctorCheck, SYMPTOMS, pass, problem } from './doctor-check.js';
@@ -32,6 +31,9 @@ export const smtpCheck: DoctorCheck = {
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,
     };
+    // Loaded here, not at the top: `serve` loads every command's module, and a server that sends
+    // no mail keeps no nodemailer.
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport(transportOptions);
     try {
       await transport.verify();
