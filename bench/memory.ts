@@ -22,6 +22,7 @@ import type { MemoryProbe } from './memory-probe.js';
 import { imageMallocEnvironment, imageNodeFlags } from './node-flags.js';
 import { BIDS, LIST, legacy, PROJECTS } from './requests.js';
 import { type ResidentSplit, residentSplit } from './smaps.js';
+import { type TargetSpec, targetSpecs } from './target-settings.js';
 import { todaysBenchDatabase } from './todays-data.js';
 import { loadWithWrk, requireWrk } from './wrk.js';
 
@@ -50,25 +51,19 @@ interface Target {
   readonly rss: number[];
 }
 
-async function start(label: string, settings: string[]): Promise<Target> {
-  const checkout = settings.find((setting) => setting.startsWith('checkout='))?.slice('checkout='.length);
+async function start({ label, settings, flags, checkout, env }: TargetSpec): Promise<Target> {
   const root = checkout === undefined ? sourceRoot : path.resolve(checkout);
   const script = settings.includes('by-hand')
     ? 'same-work-server.js'
     : settings.includes('echo')
       ? 'echo-server.js'
       : 'server-child.js';
-  const env = Object.fromEntries(
-    settings
-      .filter((setting) => /^[A-Z_][A-Z0-9_]*=/.test(setting))
-      .map((setting) => [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)]),
-  );
   const child = fork(path.join(root, 'dist/bench-run/bench', script), [], {
     cwd: root,
     execArgv: [
       '--expose-gc',
       ...imageNodeFlags(root),
-      ...settings.filter((setting) => setting.startsWith('--')),
+      ...flags,
       '--import',
       pathToFileURL(path.join(here, 'memory-probe.js')).href,
     ],
@@ -110,12 +105,7 @@ function probe(child: ChildProcess, gc: boolean): Promise<MemoryProbe> {
 }
 
 const targets: Target[] = [];
-for (const spec of positionals) {
-  const equals = spec.indexOf('=');
-  const [label, settings] = equals < 0 ? [spec, ''] : [spec.slice(0, equals), spec.slice(equals + 1)];
-  targets.push(await start(label, settings.split(',').filter(Boolean)));
-}
-if (targets.length === 0) throw new Error('name at least one target: <label>=[<setting>,…]');
+for (const spec of targetSpecs(positionals)) targets.push(await start(spec));
 const rssAtStart = targets.map((target) => rssMb(target.child.pid!));
 for (let round = 1; round <= Number(values.rounds); round += 1) {
   const order = targets.map((_, index) => targets[(index + round - 1) % targets.length]!);

@@ -23,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { imageMallocEnvironment, imageNodeFlags } from './node-flags.js';
 import { legacy, modern, PROJECTS } from './requests.js';
+import { type TargetSpec, targetSpecs } from './target-settings.js';
 import { todaysBenchDatabase } from './todays-data.js';
 import { pinToCpu } from './scheduling.js';
 import { loadWithWrk, requireWrk } from './wrk.js';
@@ -76,18 +77,9 @@ interface Target {
   readonly rounds: Record<string, number>[];
 }
 
-async function start(label: string, settings: string[]): Promise<Target> {
+async function start({ label, settings, flags, checkout, env }: TargetSpec): Promise<Target> {
   const byHand = settings.includes('by-hand');
-  const flags = settings.filter((setting) => setting.startsWith('--'));
-  const checkout = settings.find((setting) => setting.startsWith('checkout='))?.slice('checkout='.length);
   const root = checkout === undefined ? here : path.resolve(checkout, 'dist/bench-run/bench');
-  const env = Object.fromEntries(
-    settings
-      .filter(
-        (setting) => !setting.startsWith('--') && !setting.startsWith('checkout=') && setting.includes('='),
-      )
-      .map((setting) => [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)]),
-  );
   const child = fork(path.join(root, byHand ? 'same-work-server.js' : 'server-child.js'), [], {
     cwd: sourceRoot,
     execArgv: ['--expose-gc', ...imageNodeFlags(sourceRoot), ...flags, '--trace-gc-nvp'],
@@ -119,12 +111,7 @@ async function start(label: string, settings: string[]): Promise<Target> {
 }
 
 const targets: Target[] = [];
-for (const spec of positionals) {
-  const equals = spec.indexOf('=');
-  const [label, settings] = equals < 0 ? [spec, ''] : [spec.slice(0, equals), spec.slice(equals + 1)];
-  targets.push(await start(label, settings.split(',').filter(Boolean)));
-}
-if (targets.length === 0) throw new Error('name at least one target: <label>=[<setting>,…]');
+for (const spec of targetSpecs(positionals)) targets.push(await start(spec));
 for (const target of targets) {
   const answer = await (
     await fetch(target.url, { method: 'POST', headers: request.headers, body: request.body })
