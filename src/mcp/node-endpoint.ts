@@ -321,11 +321,9 @@ function writeFramed(
   if (framed.gzip !== undefined && acceptsGzip(requestHeaders['accept-encoding'])) {
     const rest = gzipRest(framed.gzip, after);
     writePrebuiltHead(response, 200, heads.gzip, framed.gzip.prefix.length + rest.length);
-    response.write(framed.gzip.prefix);
-    endThisTurn(response, rest);
+    endThisTurn(response, rest, framed.gzip.prefix);
     return;
   }
   writePrebuiltHead(response, 200, heads.plain, framed.head.length + after.length);
-  response.write(framed.head);
-  endThisTurn(response, after);
+  endThisTurn(response, after, framed.head);
 }

@@ -11,23 +11,29 @@ import type { ServerResponse } from 'node:http';
  * answer leaves at most one turn later, and a turn holds at most `MAX_HELD` of them.
  */
 const MAX_HELD = 16;
-/** `[response, last chunk, …]`, flat: no object per held answer. */
-const held: (ServerResponse | Buffer)[] = [];
+/** `[response, first chunk or undefined, last chunk, …]`, flat: no object per held answer. */
+const held: (ServerResponse | Buffer | undefined)[] = [];
 
-/** `response.end(chunk)` before the loop polls for I/O again (at once past MAX_HELD held). */
-export function endThisTurn(response: ServerResponse, chunk: Buffer): void {
+/**
+ * `response.write(first)` (when given) and `response.end(last)` before the loop polls for I/O
+ * again (at once past MAX_HELD held). Both are held: node:http uncorks a written chunk on the next
+ * tick, so a chunk written now would leave in a write (and a wake-up) of its own.
+ */
+export function endThisTurn(response: ServerResponse, last: Buffer, first?: Buffer): void {
   if (held.length === 0) setImmediate(endHeld);
-  held.push(response, chunk);
-  if (held.length >= MAX_HELD * 2) endHeld();
+  held.push(response, first, last);
+  if (held.length >= MAX_HELD * 3) endHeld();
 }
 
 function endHeld(): void {
   // Taken off first, so an answer held while these end waits for the next turn's call.
   const ending = held.splice(0, held.length);
-  for (let index = 0; index < ending.length; index += 2) {
+  for (let index = 0; index < ending.length; index += 3) {
     const response = ending[index] as ServerResponse;
+    const first = ending[index + 1];
     try {
-      response.end(ending[index + 1] as Buffer);
+      if (first !== undefined) response.write(first);
+      response.end(ending[index + 2] as Buffer);
     } catch {
       // As a failed write before: the socket is unusable, and the others still go out.
       response.destroy();

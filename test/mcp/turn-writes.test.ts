@@ -46,3 +46,31 @@ describe('endThisTurn', () => {
     expect(endedAfterTurn).toEqual(Array.from({ length: COUNT }, () => true));
   });
 });
+
+describe('endThisTurn with a first chunk', () => {
+  it('sends the head, the first chunk and the last in one socket write, as a corked write + end in one tick does', async () => {
+    let socketWrites = -1;
+    const framed = await localServer((_request, response) => {
+      // Counted on this socket only: one `_writev` for the corked lot, or a `_write` per part.
+      const socket = response.socket as unknown as Record<string, (...args: unknown[]) => void>;
+      let writes = 0;
+      for (const method of ['_write', '_writev']) {
+        const original = socket[method]!.bind(socket);
+        socket[method] = (...args: unknown[]) => {
+          writes += 1;
+          original(...args);
+        };
+      }
+      response.on('finish', () => (socketWrites = writes));
+      response.writeHead(200, ['content-length', '10']);
+      endThisTurn(response, Buffer.from('world'), Buffer.from('hello'));
+    });
+    try {
+      const answer = await fetch(`http://127.0.0.1:${framed.port}/`).then((response) => response.text());
+      expect(answer).toBe('helloworld');
+      expect(socketWrites).toBe(1);
+    } finally {
+      await framed.close();
+    }
+  });
+});
