@@ -124,6 +124,11 @@ function openSqlite(
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
+  // SQLite's own default page cache, 2 MB: better-sqlite3 builds SQLite with 16 MB per connection,
+  // which a server whose reads cover more than the first pages fills and keeps resident (walking
+  // every page of the bench tenant's lists held ~+25 MB of RSS); the OS page cache still holds the
+  // file (bench/README.md, issue 8 ninth pass: memory).
+  connection.pragma('cache_size = -2000');
   // The scope is tracked only for a statement check: production SQLite pays nothing for it.
   const scope = checkStatement === undefined ? undefined : new SqliteWorkScope();
   const check =
