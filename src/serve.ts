@@ -11,7 +11,11 @@ import { guardsPass } from './http/request-guards.js';
 import type { AuthorizationServerOptions } from './oauth/authorization-server.js';
 import { buildServerFor, coreDispatchFor, localPrincipal, type Runtime } from './runtime.js';
 import { serveStdioRuntime } from './serve-stdio.js';
-import type { OAuthMode } from './serve-oauth.js';
+// Loaded with this module, not on first use in OAuth mode: the authorization server's routes answer
+// with @hono/node-server's RESPONSE_ALREADY_SENT, which that adapter honours only when it was built
+// before its first listener replaced the global Response. Imported later (an OAuth server started
+// after another server in the same process), every oidc-provider answer went out empty.
+import { type OAuthMode, oauthMode } from './serve-oauth.js';
 
 export interface Serving {
   readonly url?: string;
@@ -148,10 +152,6 @@ async function authenticatorFor(
   options: ServeOptions,
 ): Promise<Partial<OAuthMode> & Pick<OAuthMode, 'authenticate'>> {
   if (runtime.config.auth === 'none') return { authenticate: fixedPrincipal(await localPrincipal(runtime)) };
-  // Loaded only in OAuth mode: the authorization server (oidc-provider, Koa) and the pages are
-  // ~6 MB of heap, code and source a server without sign-in never runs (bench/README.md, issue 8
-  // ninth pass: memory).
-  const { oauthMode } = await import('./serve-oauth.js');
   return oauthMode(runtime, options.oauth);
 }
 
