@@ -12,9 +12,10 @@
  * less than req/s. Prints medians and every round's CPU. Hold `flock /work/bench.lock`.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { askChild } from './ask-child.js';
+import { cpuMicros } from './process-readings.js';
 
 const [rounds = '3', seconds = '3', ...specs] = process.argv.slice(2);
 const here = import.meta.dirname;
@@ -116,20 +117,13 @@ for (const spec of specs) {
   targets.push({ label, server, ...requestOf(era, server.token), cpu: [], rps: [] });
 }
 
-const cpuMicros = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-};
 const fullGc = (server: Server) =>
-  new Promise<void>((resolve) => {
-    const listener = (message: { type: string }) => {
-      if (message.type !== 'stats') return;
-      server.child.off('message', listener);
-      setTimeout(resolve, 200);
-    };
-    server.child.on('message', listener);
-    server.child.send({ type: 'stats', gc: true });
-  });
+  askChild(server.child, { type: 'stats', gc: true }).then(
+    () =>
+      new Promise<void>((resolve) => {
+        setTimeout(resolve, 200);
+      }),
+  );
 const load = (target: Target, duration: number) =>
   autocannon({
     url: `${target.server.url}/mcp`,

@@ -14,13 +14,13 @@
  * (set high enough never to refuse). Per round: req/s, p50/p99, and CPU per request of the
  * instances, of HAProxy and of this process (the load generator), from /proc. Asserts nothing.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { openStore } from '../src/store/open-store.js';
 import { type Cluster, startCluster } from '../test/cluster/support/cluster.js';
 import { createTestDatabase } from '../test/support/stores.js';
 import { mintBenchToken } from './bench-token.js';
+import { cpuMicros } from './process-readings.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,12 +45,8 @@ const BODY = JSON.stringify({
   params: { name: 'projects.list', arguments: { limit: 20 } },
 });
 
-/** A process's user + system CPU time so far, µs (/proc/<pid>/stat, clock ticks of 10 ms). */
-function cpuMicros(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
+/** A process's CPU so far, µs; 0 for a process that never started. */
+const cpuOf = (pid: number | undefined) => (pid === undefined ? 0 : cpuMicros(pid));
 
 interface Sample {
   rps: number;
@@ -67,9 +63,9 @@ interface Sample {
 
 async function load(cluster: Cluster, tokens: readonly string[], seconds: number): Promise<Sample> {
   const pids = cluster.instances.map((i) => i.pid);
-  const before = pids.map(cpuMicros);
-  const haproxyBefore = cpuMicros(cluster.balancer.pid);
-  const generatorBefore = cpuMicros(process.pid);
+  const before = pids.map(cpuOf);
+  const haproxyBefore = cpuOf(cluster.balancer.pid);
+  const generatorBefore = cpuOf(process.pid);
   let next = 0;
   const result = await autocannon({
     url: `${cluster.url}/mcp`,
@@ -83,15 +79,15 @@ async function load(cluster: Cluster, tokens: readonly string[], seconds: number
     },
   });
   const total = Math.max(result.requests.total, 1);
-  const perInstance = pids.map((pid, i) => (cpuMicros(pid) - (before[i] ?? 0)) / total);
+  const perInstance = pids.map((pid, i) => (cpuOf(pid) - (before[i] ?? 0)) / total);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx + result.timeouts,
     instances: perInstance.reduce((a, b) => a + b, 0),
-    haproxy: (cpuMicros(cluster.balancer.pid) - haproxyBefore) / total,
-    generator: (cpuMicros(process.pid) - generatorBefore) / total,
+    haproxy: (cpuOf(cluster.balancer.pid) - haproxyBefore) / total,
+    generator: (cpuOf(process.pid) - generatorBefore) / total,
     perInstanceCpu: perInstance,
   };
 }

@@ -14,12 +14,13 @@
  * and heap used after a full GC. Prints a table (MB) and each target's largest mappings.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { askChild } from './ask-child.js';
 import type { MemoryProbe } from './memory-probe.js';
 import { imageMallocEnvironment, imageNodeFlags } from './node-flags.js';
+import { rssMb } from './process-readings.js';
 import { BIDS, LIST, legacy, PROJECTS } from './requests.js';
 import { type ResidentSplit, residentSplit } from './smaps.js';
 import { type TargetSpec, targetSpecs } from './target-settings.js';
@@ -78,31 +79,16 @@ async function start({ label, settings, flags, checkout, env }: TargetSpec): Pro
       if (message.type === 'ready') resolve(message);
     });
   });
-  const byHand = script !== 'server-child.js';
   return {
     label,
     child,
-    url: byHand ? ready.url : `${ready.url}/mcp`,
+    url: script === 'server-child.js' ? `${ready.url}/mcp` : ready.url,
     ...legacy(params!, ready.token),
     rss: [],
   };
 }
 
-function rssMb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-}
-
-function probe(child: ChildProcess, gc: boolean): Promise<MemoryProbe> {
-  return new Promise((resolve) => {
-    const listener = (message: MemoryProbe) => {
-      if (message.type !== 'memory') return;
-      child.off('message', listener);
-      resolve(message);
-    };
-    child.on('message', listener);
-    child.send({ type: 'memory', gc });
-  });
-}
+const probe = (child: ChildProcess, gc: boolean) => askChild<MemoryProbe>(child, { type: 'memory', gc });
 
 const targets: Target[] = [];
 for (const spec of targetSpecs(positionals)) targets.push(await start(spec));

@@ -28,12 +28,14 @@
 // First: the generator's own GC flag (it may run this script again).
 import './generator-flags.js';
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { askChild } from './ask-child.js';
 import { imageMallocEnvironment, imageNodeFlags } from './node-flags.js';
+import { cpuMicros, rssMb } from './process-readings.js';
 import { APPS_META, BIDS, LIST, legacy, modern, PROJECTS } from './requests.js';
 import { summariseProfile } from './profile-summary.js';
 import { pinToCpu, schedulingOf, schedulingSince } from './scheduling.js';
@@ -114,29 +116,7 @@ function start(
   });
 }
 
-function ask(child: ChildProcess, gc = false): Promise<Stats> {
-  return new Promise((resolve) => {
-    const listener = (message: Stats) => {
-      if (message.type !== 'stats') return;
-      child.off('message', listener);
-      resolve(message);
-    };
-    child.on('message', listener);
-    child.send({ type: 'stats', gc });
-  });
-}
-
-/** The process's user + system CPU time so far, in µs (/proc/<pid>/stat, clock ticks of 10 ms). */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  return kb / 1024;
-}
+const ask = (child: ChildProcess, gc = false) => askChild<Stats>(child, { type: 'stats', gc });
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -428,14 +408,12 @@ const medianOf = (name: string, field: 'rps' | 'cpu') =>
   median((samples.get(name) ?? []).map((s) => s[field]));
 const echoRps = medianOf(ECHO, 'rps');
 const echoCpu = medianOf(ECHO, 'cpu');
+/** The image's Node flags and malloc settings, as every child got them. */
+const SERVER_SETTINGS =
+  [...NODE_FLAGS, ...Object.entries(IMAGE_MALLOC).map(([name, value]) => `${name}=${value}`)].join(' ') ||
+  '(none)';
 console.log(
-  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), servers and load generator (${generator === 'wrk' ? 'wrk 4.1, -t1, its own process' : 'autocannon, in the bench process'}) on one machine${values.pin ? ' (generator pinned to CPU 0, every server to CPU 1)' : ' (not pinned)'}, server flags ${NODE_FLAGS.join(' ') || '(none)'} ${Object.entries(
-    IMAGE_MALLOC,
-  )
-    .map(([name, value]) => `${name}=${value}`)
-    .join(
-      ' ',
-    )}; load average ${[...loadAverages, os.loadavg()[0]!].map((average) => average.toFixed(1)).join(' → ')} (each round's start, the end)`,
+  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${compiled ? 'compiled JS' : 'tsx'}, ${connections} connections, ${duration} s × ${rounds} interleaved rounds (medians), servers and load generator (${generator === 'wrk' ? 'wrk 4.1, -t1, its own process' : 'autocannon, in the bench process'}) on one machine${values.pin ? ' (generator pinned to CPU 0, every server to CPU 1)' : ' (not pinned)'}, server settings ${SERVER_SETTINGS}; load average ${[...loadAverages, os.loadavg()[0]!].map((average) => average.toFixed(1)).join(' → ')} (each round's start, the end)`,
 );
 console.log(
   '| target | req/s | × echo | × same work | p50 ms | p99 ms | server CPU µs/req | × same work (CPU) | RSS MB after load | RSS MB after GC | p75 / p90 / p97.5 / max ms | server waited for a CPU ms/s | generator CPU µs/req |',

@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { askChild } from './ask-child.js';
 import { imageMallocEnvironment, imageNodeFlags } from './node-flags.js';
 import { legacy, modern, PROJECTS } from './requests.js';
 import { pinToCpu, schedulingOf, schedulingSince } from './scheduling.js';
@@ -75,17 +76,8 @@ function start(kind: Kind): Promise<[ChildProcess, string]> {
   });
 }
 
-function records(child: ChildProcess): Promise<TailRecords> {
-  return new Promise((resolve) => {
-    const listener = (message: { type: string; records: TailRecords }) => {
-      if (message.type !== 'tail') return;
-      child.off('message', listener);
-      resolve(message.records);
-    };
-    child.on('message', listener);
-    child.send({ type: 'tail' });
-  });
-}
+const records = (child: ChildProcess) =>
+  askChild<{ type: 'tail'; records: TailRecords }>(child, { type: 'tail' }).then((reply) => reply.records);
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;

@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { imageMallocEnvironment, imageNodeFlags } from './node-flags.js';
+import { cpuTimes } from './process-readings.js';
 import { legacy, modern, PROJECTS } from './requests.js';
 import { type TargetSpec, targetSpecs } from './target-settings.js';
 import { todaysBenchDatabase } from './todays-data.js';
@@ -121,11 +122,6 @@ for (const target of targets) {
   await loadWithWrk({ url: target.url, ...request }, Number(values.warmup), 10);
 }
 
-/** The process's user and system CPU so far, µs (10 ms ticks, sampled by the kernel's tick). */
-const cpuMicros = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return { user: Number(fields[11]) * 10_000, system: Number(fields[12]) * 10_000 };
-};
 const perSecond = (value: number) => value / seconds;
 for (let round = 1; round <= Number(values.rounds); round += 1) {
   const load = os.loadavg()[0]!;
@@ -135,9 +131,9 @@ for (let round = 1; round <= Number(values.rounds); round += 1) {
     const pid = target.child.pid!;
     const before = threadsOf(pid);
     const gcBefore = { ...target.gc };
-    const cpuBefore = cpuMicros(pid);
+    const cpuBefore = cpuTimes(pid);
     const result = await loadWithWrk({ url: target.url, ...request }, seconds, 10);
-    const cpuAfter = cpuMicros(pid);
+    const cpuAfter = cpuTimes(pid);
     const served = Math.max(result.requests, 1);
     const user = (cpuAfter.user - cpuBefore.user) / served;
     const system = (cpuAfter.system - cpuBefore.system) / served;
